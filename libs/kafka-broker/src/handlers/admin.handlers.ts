@@ -49,21 +49,13 @@ function createOne(ctx: BrokerContext, topic: CreatableTopic, validateOnly: bool
   if (replicationProblem !== null) return replicationProblem;
   const partitions = topic.assignments.length > 0 ? topic.assignments.length : topic.numPartitions;
   const configs = Object.fromEntries(topic.configs.map((c) => [c.name, c.value ?? '']));
+  const partitionCount = partitions < 0 ? ctx.config.defaultPartitions : partitions;
   if (validateOnly) {
-    if (ctx.logs.getTopic(topic.name) !== undefined) {
-      return {
-        name: topic.name,
-        errorCode: ErrorCode.TOPIC_ALREADY_EXISTS,
-        errorMessage: `topic ${topic.name} exists`,
-      };
-    }
-    return { name: topic.name, errorCode: ErrorCode.NONE, errorMessage: null };
+    const problem = ctx.logs.checkNewTopic(topic.name, partitionCount, configs);
+    if (problem === null) return { name: topic.name, errorCode: ErrorCode.NONE, errorMessage: null };
+    return { name: topic.name, errorCode: problem.errorCode, errorMessage: problem.message };
   }
-  const created = ctx.logs.createTopic(
-    topic.name,
-    partitions < 0 ? ctx.config.defaultPartitions : partitions,
-    configs,
-  );
+  const created = ctx.logs.createTopic(topic.name, partitionCount, configs);
   if (!created.ok) return { name: topic.name, errorCode: created.errorCode, errorMessage: created.message };
   ctx.logger.info('created topic', { topic: topic.name, partitions: created.topic.partitions.length });
   return { name: topic.name, errorCode: ErrorCode.NONE, errorMessage: null };

@@ -27,10 +27,11 @@ export function handleMetadata(
   request: MetadataRequest,
   version: number,
 ): MetadataResponse {
-  const everyTopic = request.topics === null || (version === 0 && request.topics.length === 0);
+  const named = request.topics ?? [];
+  const everyTopic = request.topics === null || (version === 0 && named.length === 0);
   const topics = everyTopic
     ? ctx.logs.listTopics().map((topic) => describeTopic(ctx, topic))
-    : request.topics!.map(({ name }) => {
+    : named.map(({ name }) => {
         const resolved = resolveTopicForWrite(ctx, name, request.allowAutoTopicCreation);
         return resolved.ok
           ? describeTopic(ctx, resolved.topic)
