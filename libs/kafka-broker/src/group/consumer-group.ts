@@ -144,7 +144,7 @@ export class ConsumerGroup {
   leave(memberId: string): ErrorCode {
     const member = this.members.get(memberId);
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-    this.removeMember(member, `member ${memberId} left`);
+    this.removeMember(member, 'left');
     return ErrorCode.NONE;
   }
 
@@ -338,13 +338,13 @@ export class ConsumerGroup {
   private onSessionExpired(member: GroupMember): void {
     // A held request is answered by the rebalance itself, which then restarts the session.
     if (this.members.get(member.memberId) !== member || member.awaitingJoin || member.awaitingSync) return;
-    this.removeMember(member, `member ${member.memberId} session timed out`);
+    this.removeMember(member, 'session timed out');
   }
 
   private removeMember(member: GroupMember, reason: string): void {
     this.dropMember(member, reason);
     if (this.currentState === 'Stable' || this.currentState === 'CompletingRebalance') {
-      this.prepareRebalance(reason);
+      this.prepareRebalance(`member ${member.memberId} ${reason}`);
     } else {
       this.tryCompleteJoin();
     }

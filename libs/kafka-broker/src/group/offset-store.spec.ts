@@ -144,3 +144,12 @@ it('throws on commits after close without changing its state', () => {
   expect(() => store.commit('g', 'consumer', [o('t', 0, 2)])).toThrow(/closed/);
   expect(store.get('g', 't', 0)?.offset).toBe(1);
 });
+
+it('writes no record for a re-commit of an unchanged offset', () => {
+  const store = openStore();
+  store.commit('g', 'consumer', [o('t', 0, 1, 'm')]);
+  store.commit('g', 'consumer', [o('t', 0, 1, 'm')]);
+  expect(logLines()).toHaveLength(2);
+  store.commit('g', 'consumer', [o('t', 0, 1, 'changed')]);
+  expect(logLines()).toHaveLength(3);
+});

@@ -76,12 +76,17 @@ export class OffsetStore {
 
   /** Records the offsets a group committed (and its protocol type if it changed) durably against kill. */
   commit(groupId: string, protocolType: string, offsets: StoredOffset[]): void {
-    if (offsets.length === 0) return;
+    // Clients re-commit unchanged positions on every auto-commit tick; those need no record.
+    const changed = offsets.filter((o) => {
+      const stored = this.get(groupId, o.topic, o.partition);
+      return stored?.offset !== o.offset || stored.metadata !== o.metadata;
+    });
+    if (changed.length === 0) return;
     const records: OffsetLogRecord[] = [];
     if ((this.groupsById.get(groupId)?.protocolType ?? '') !== protocolType) {
       records.push({ type: 'group', groupId, protocolType });
     }
-    for (const o of offsets) {
+    for (const o of changed) {
       records.push({
         type: 'commit',
         groupId,
