@@ -1,4 +1,3 @@
-import { ApiKey } from '../protocol/api';
 import { ErrorCode } from '../protocol/error-codes';
 import { ApiVersionsResponse } from '../protocol/messages/api-versions';
 import {
@@ -10,24 +9,13 @@ import { DeleteTopicsRequest, DeleteTopicsResponse } from '../protocol/messages/
 import { SUPPORTED_APIS } from '../protocol/messages';
 import { BrokerContext } from '../server/broker-context';
 
-/**
- * Produce is advertised from v0 although only v3+ is served (a v0–2 request still closes the
- * connection, as any unsupported version does). librdkafka without the fix for
- * confluentinc/librdkafka#4956 (Debian's 2.0.2 among them) enables gzip, snappy and lz4 only when
- * the broker lists Produce v0, and otherwise sends those batches uncompressed without a word.
- * Apache Kafka 4.0 advertises Produce the same way for the same reason (KAFKA-18659). Clients take
- * the highest version both sides support, so only a client older than Kafka 0.11 (no record batch
- * v2, never served here) would try v0–2.
- */
-const ADVERTISED_MIN_VERSION: Partial<Record<ApiKey, number>> = { [ApiKey.Produce]: 0 };
-
-/** ApiVersions: the versions implemented, nothing more (no transactions, no SASL), but see above. */
+/** ApiVersions: exactly the versions implemented, nothing more (no transactions, no SASL). */
 export function handleApiVersions(): ApiVersionsResponse {
   return {
     errorCode: ErrorCode.NONE,
     apiKeys: SUPPORTED_APIS.map((api) => ({
       apiKey: api.key,
-      minVersion: ADVERTISED_MIN_VERSION[api.key] ?? api.minVersion,
+      minVersion: api.minVersion,
       maxVersion: api.maxVersion,
     })),
     throttleTimeMs: 0,

@@ -24,7 +24,8 @@ export interface ProduceResponse {
 export const produceApi: ApiSchema = {
   key: ApiKey.Produce,
   name: 'Produce',
-  minVersion: 3,
+  // v0–v2 carry legacy message sets, converted to record batches by the produce handler.
+  minVersion: 0,
   maxVersion: 7,
   flexibleFrom: 9,
   request: [

@@ -13,7 +13,19 @@ const log = PartitionLog.open(process.argv[2], {
   retentionMs: -1,
   indexIntervalBytes: 1024,
 });
+/** stdout is a non-blocking pipe: a full pipe answers EAGAIN, so retry until the line is written. */
+function reportSync(line: string): void {
+  for (;;) {
+    try {
+      fs.writeSync(1, line);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    }
+  }
+}
+
 for (let i = 0; ; i++) {
   const { lastOffset } = log.append(encodeValues(`w${i}`, 5));
-  fs.writeSync(1, `${lastOffset}\n`);
+  reportSync(`${lastOffset}\n`);
 }

@@ -1,12 +1,5 @@
-import { crc32c } from '../../protocol/crc32c';
-import {
-  BatchField,
-  LOG_OVERHEAD,
-  RECORD_BATCH_HEADER_SIZE,
-  batchSizeAt,
-  readBatchHeader,
-  writeInt64,
-} from '../../protocol/record-batch';
+import { encodeRecordBatch } from '../../protocol/record-batch-builder';
+import { RECORD_BATCH_HEADER_SIZE, batchSizeAt, readBatchHeader } from '../../protocol/record-batch';
 
 /** A record to encode into a test batch. */
 export interface TestRecord {
@@ -24,56 +17,17 @@ export interface DecodedRecord {
   value: string | null;
 }
 
-function pushVarint(out: number[], value: number): void {
-  let raw = value >= 0 ? value * 2 : -value * 2 - 1;
-  while (raw >= 128) {
-    out.push((raw % 128) | 0x80);
-    raw = Math.floor(raw / 128);
-  }
-  out.push(raw);
-}
-
-function pushBytes(out: number[], text: string | null | undefined): void {
-  if (text === null || text === undefined) {
-    pushVarint(out, -1);
-    return;
-  }
-  const bytes = Buffer.from(text);
-  pushVarint(out, bytes.length);
-  for (const b of bytes) out.push(b);
-}
-
-function encodeRecord(record: TestRecord, offsetDelta: number, baseTimestamp: number): number[] {
-  const body: number[] = [0];
-  pushVarint(body, (record.timestamp ?? baseTimestamp) - baseTimestamp);
-  pushVarint(body, offsetDelta);
-  pushBytes(body, record.key);
-  pushBytes(body, record.value);
-  pushVarint(body, 0);
-  const out: number[] = [];
-  pushVarint(out, body.length);
-  return out.concat(body);
-}
-
 /** Encodes an uncompressed v2 record batch (baseOffset 0, no producer id) with a correct CRC. */
 export function encodeBatch(records: TestRecord[], baseTimestamp = 1_700_000_000_000): Buffer {
-  const recordBytes = Buffer.from(records.flatMap((r, i) => encodeRecord(r, i, baseTimestamp)));
-  const buf = Buffer.alloc(RECORD_BATCH_HEADER_SIZE + recordBytes.length);
-  const maxTimestamp = Math.max(baseTimestamp, ...records.map((r) => r.timestamp ?? baseTimestamp));
-  buf.writeInt32BE(buf.length - LOG_OVERHEAD, BatchField.batchLength);
-  buf.writeInt32BE(-1, BatchField.partitionLeaderEpoch);
-  buf.writeInt8(2, BatchField.magic);
-  buf.writeInt16BE(0, BatchField.attributes);
-  buf.writeInt32BE(records.length - 1, BatchField.lastOffsetDelta);
-  writeInt64(buf, baseTimestamp, BatchField.baseTimestamp);
-  writeInt64(buf, maxTimestamp, BatchField.maxTimestamp);
-  writeInt64(buf, -1, BatchField.producerId);
-  buf.writeInt16BE(-1, BatchField.producerEpoch);
-  buf.writeInt32BE(-1, BatchField.baseSequence);
-  buf.writeInt32BE(records.length, BatchField.recordCount);
-  recordBytes.copy(buf, RECORD_BATCH_HEADER_SIZE);
-  buf.writeUInt32BE(crc32c(buf, BatchField.attributes), BatchField.crc);
-  return buf;
+  const bytes = (text: string | null | undefined) =>
+    text === null || text === undefined ? null : Buffer.from(text);
+  return encodeRecordBatch(
+    records.map((r) => ({
+      key: bytes(r.key),
+      value: bytes(r.value),
+      timestamp: r.timestamp ?? baseTimestamp,
+    })),
+  );
 }
 
 /** Encodes a batch of `count` records whose values are `${prefix}-${i}`. */
