@@ -44,7 +44,16 @@ export class BrokerConnection {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => socket.resume());
     socket.on('error', () => this.markClosed());
-    socket.on('close', () => this.markClosed());
+    socket.on('close', () => {
+      if (!this.closed && this.receivedBytes > 0) {
+        this.logger.warn('client disconnected mid-frame', {
+          client: this.remote,
+          clientId: this.lastClientId,
+          bufferedBytes: this.receivedBytes,
+        });
+      }
+      this.markClosed();
+    });
   }
 
   get isClosed(): boolean {
