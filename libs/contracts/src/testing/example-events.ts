@@ -1,0 +1,145 @@
+import { GOODS_RECEIVED_V1 } from '../events/ingest/goods-received.v1';
+import { ORDER_CANCELLED_V1 } from '../events/ingest/order-cancelled.v1';
+import { ORDER_PLACED_V1 } from '../events/ingest/order-placed.v1';
+import { RETURN_INSPECTED_V1 } from '../events/ingest/return-inspected.v1';
+import { RETURN_RECEIVED_V1 } from '../events/ingest/return-received.v1';
+import { RETURN_REQUESTED_V1 } from '../events/ingest/return-requested.v1';
+import { SHIPMENT_CONFIRMED_V1 } from '../events/ingest/shipment-confirmed.v1';
+import { STOCK_ADJUSTED_V1 } from '../events/ingest/stock-adjusted.v1';
+import { STOCK_COUNTED_V1 } from '../events/ingest/stock-counted.v1';
+import type { EventTypeName } from '../registry';
+
+/** A wire event as JSON would give it: plain objects only. */
+export type PlainCloudEvent = { [attribute: string]: unknown; data: Record<string, unknown> };
+
+/** Realistic `data` of every registered type, as a sender would put it on the wire. */
+export const EXAMPLE_DATA: { readonly [T in EventTypeName]: Record<string, unknown> } = {
+  [ORDER_PLACED_V1]: {
+    orderId: 'ORD-1001',
+    channel: 'webshop',
+    currency: 'EUR',
+    promisedShipBy: '2026-11-21T16:00:00.000Z',
+    warehouseId: 'WH-1',
+    customerId: 'CUST-42',
+    lines: [
+      { lineId: '1', sku: 'SKU-42', quantity: 2, unitPriceMinor: 1999 },
+      { lineId: '2', sku: 'SKU-7', quantity: 1, unitPriceMinor: 0 },
+    ],
+  },
+  [ORDER_CANCELLED_V1]: { orderId: 'ORD-1001', reason: 'customer changed their mind' },
+  [RETURN_REQUESTED_V1]: {
+    returnId: 'RMA-77',
+    orderId: 'ORD-1001',
+    lines: [{ lineId: '1', sku: 'SKU-42', quantity: 1, reasonCode: 'SIZE_FIT' }],
+  },
+  [GOODS_RECEIVED_V1]: {
+    warehouseId: 'WH-1',
+    receiptId: 'GR-2026-0042',
+    lines: [
+      { sku: 'SKU-42', quantity: 120 },
+      { sku: 'SKU-7', quantity: 30 },
+    ],
+  },
+  [SHIPMENT_CONFIRMED_V1]: {
+    warehouseId: 'WH-1',
+    shipmentId: 'SHP-9001',
+    orderId: 'ORD-1001',
+    lines: [{ lineId: '1', sku: 'SKU-42', quantity: 2 }],
+    carrier: 'DHL',
+    trackingNumber: '00340434161094042557',
+  },
+  [STOCK_ADJUSTED_V1]: {
+    warehouseId: 'WH-1',
+    adjustmentId: 'ADJ-17',
+    sku: 'SKU-42',
+    quantityDelta: -3,
+    reasonCode: 'DAMAGE',
+  },
+  [STOCK_COUNTED_V1]: { warehouseId: 'WH-1', countId: 'CC-2026-11-20-A3', sku: 'SKU-42', countedQuantity: 0 },
+  [RETURN_RECEIVED_V1]: {
+    warehouseId: 'WH-1',
+    returnId: 'RMA-77',
+    lines: [{ lineId: '1', sku: 'SKU-42', quantity: 1 }],
+  },
+  [RETURN_INSPECTED_V1]: {
+    warehouseId: 'WH-1',
+    returnId: 'RMA-77',
+    lines: [
+      { lineId: '1', sku: 'SKU-42', quantity: 1, disposition: 'RESTOCK', recoveredValueMinor: 1999 },
+      { lineId: '1', sku: 'SKU-42', quantity: 1, disposition: 'SCRAP', recoveredValueMinor: 0 },
+    ],
+  },
+};
+
+/** The aggregate id the example of each type is keyed by (`subject`). */
+const EXAMPLE_SUBJECTS: { readonly [T in EventTypeName]: string } = {
+  [ORDER_PLACED_V1]: 'ORD-1001',
+  [ORDER_CANCELLED_V1]: 'ORD-1001',
+  [RETURN_REQUESTED_V1]: 'RMA-77',
+  [GOODS_RECEIVED_V1]: 'GR-2026-0042',
+  [SHIPMENT_CONFIRMED_V1]: 'ORD-1001',
+  [STOCK_ADJUSTED_V1]: 'WH-1:SKU-42',
+  [STOCK_COUNTED_V1]: 'WH-1:SKU-42',
+  [RETURN_RECEIVED_V1]: 'RMA-77',
+  [RETURN_INSPECTED_V1]: 'RMA-77',
+};
+
+/**
+ * A complete, valid wire event of `type` (a fresh deep copy, safe to mutate), with `data`
+ * replaced by `data` when given.
+ */
+export function exampleEvent(
+  type: EventTypeName,
+  data: Record<string, unknown> = EXAMPLE_DATA[type],
+): PlainCloudEvent {
+  return {
+    specversion: '1.0',
+    id: `${type}:3f9a2c7e-0b1d-4e8f-9a6b-5d4c3b2a1f00`,
+    source: type.startsWith('opsline.wms.') ? '/warehouses/WH-1/wms' : '/channels/webshop',
+    type,
+    time: '2026-11-20T10:00:00.000Z',
+    subject: EXAMPLE_SUBJECTS[type],
+    datacontenttype: 'application/json',
+    data: structuredClone(data),
+  };
+}
+
+/** Pass as a value to {@link exampleEventWith} to remove the attribute or field. */
+export const ABSENT = Symbol('absent');
+
+function pathSegments(path: string): string[] {
+  return path.split(/\.|\[(\d+)\]/).filter((segment) => segment !== undefined && segment !== '');
+}
+
+function setAtPath(root: Record<string, unknown>, path: string, value: unknown): void {
+  const segments = pathSegments(path);
+  let container: Record<string, unknown> = root;
+  for (const segment of segments.slice(0, -1)) {
+    const next = container[segment];
+    if (typeof next !== 'object' || next === null) {
+      throw new Error(`example has nothing at ${segment} of ${path}`);
+    }
+    container = next as Record<string, unknown>;
+  }
+  const last = segments[segments.length - 1];
+  if (value === ABSENT) {
+    delete container[last];
+  } else {
+    container[last] = value;
+  }
+}
+
+/**
+ * The example of `type` with values changed by JSON path, e.g.
+ * `exampleEventWith(ORDER_PLACED_V1, { 'data.lines[1].quantity': 0, time: ABSENT })`.
+ */
+export function exampleEventWith(
+  type: EventTypeName,
+  changes: Readonly<Record<string, unknown>>,
+): PlainCloudEvent {
+  const event = exampleEvent(type);
+  for (const [path, value] of Object.entries(changes)) {
+    setAtPath(event, path, value);
+  }
+  return event;
+}

@@ -1,0 +1,232 @@
+import { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { MessagingLogger } from '../messaging-logger';
+import { ConsumedEvent, EventHandlerFn, EventParser } from './consumed-event';
+import { DeadLetterPublisher } from './dead-letter-publisher';
+import { Inbox } from './inbox';
+import { backoffBeforeAttempt, DEFAULT_RETRY_POLICY, RetryPolicy } from './retry-policy';
+import { isTransientError } from './transient-errors';
+
+export interface BatchConsumerOptions {
+  readonly kafka: Kafka;
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /** Handlers by CloudEvents type; events of other types on these topics are skipped. */
+  readonly handlers: ReadonlyMap<string, EventHandlerFn>;
+  readonly dataSource: DataSource;
+  /** The service's schema, which holds its inbox table. */
+  readonly schema: string;
+  readonly parse: EventParser;
+  readonly deadLetters: DeadLetterPublisher;
+  readonly logger: MessagingLogger;
+  readonly retry?: RetryPolicy;
+  readonly fromBeginning?: boolean;
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  /** Long-poll wait; kafkajs heartbeats between fetches, so keep it well under the session timeout. */
+  readonly maxWaitTimeMs?: number;
+  readonly partitionsConsumedConcurrently?: number;
+  readonly onLag?: (topic: string, partition: number, lag: number) => void;
+}
+
+type Parsed = { message: KafkaMessage; event: ConsumedEvent | null; invalid: string | null };
+
+/**
+ * Consumes with kafkajs `eachBatch` and applies events in database transactions:
+ * - a run of valid events is applied in ONE transaction together with its inbox entries, and the
+ *   offsets are committed only after that transaction commits (a crash in between redelivers,
+ *   and the inbox makes the redelivery a no-op);
+ * - an event that does not parse or validate goes to `<topic>.dlq` at once;
+ * - when a run fails, its events are applied one by one, each retried with backoff, and the one
+ *   that keeps failing is dead-lettered, so the partition keeps moving;
+ * - per-partition order is kept, and the consumer heartbeats between steps of long batches.
+ */
+export class BatchConsumer {
+  private readonly consumer: Consumer;
+  private readonly inbox: Inbox;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly options: BatchConsumerOptions) {
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.inbox = new Inbox(options.schema, options.groupId);
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
+      retry: { retries: 10 },
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    for (const topic of this.options.topics) {
+      await this.consumer.subscribe({ topic, fromBeginning: this.options.fromBeginning ?? true });
+    }
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.consumeBatch(payload),
+    });
+  }
+
+  /** Finishes the batch in flight, commits it, and leaves the group. */
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  /** kafkajs consumer events (GROUP_JOIN, CRASH…), for health and tests. */
+  get events(): Consumer['events'] {
+    return this.consumer.events;
+  }
+
+  on: Consumer['on'] = (...args) => this.consumer.on(...args);
+
+  private parse(message: KafkaMessage): Parsed {
+    if (message.value === null) return { message, event: null, invalid: 'record has no value' };
+    const parsed = this.options.parse(message.value);
+    return parsed.ok
+      ? { message, event: parsed.event, invalid: null }
+      : { message, event: null, invalid: JSON.stringify(parsed.errors) };
+  }
+
+  private async consumeBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, isRunning, isStale, heartbeat } = payload;
+    const items = batch.messages.map((message) => this.parse(message));
+    let next = 0;
+    while (next < items.length && isRunning() && !isStale()) {
+      const run: Parsed[] = [];
+      while (next < items.length && items[next].invalid === null) run.push(items[next++]);
+      if (run.length > 0) await this.applyRun(batch, run, payload);
+      if (next < items.length && items[next].invalid !== null) {
+        const { message, invalid } = items[next++];
+        await this.deadLetter(batch, message, 'invalid-event', invalid as string, 1);
+      }
+      await this.commit(payload, items[next - 1].message.offset);
+      await heartbeat();
+    }
+    this.options.onLag?.(batch.topic, batch.partition, Number(batch.offsetLag()));
+  }
+
+  /** Applies a run of valid events in one transaction; on failure, one by one with retries. */
+  private async applyRun(batch: Batch, run: Parsed[], payload: EachBatchPayload): Promise<void> {
+    try {
+      await this.applyInTransaction(batch, run);
+    } catch (error) {
+      if (run.length > 1) {
+        this.options.logger.warn('batch failed; applying its events one by one', {
+          topic: batch.topic,
+          error: (error as Error).message,
+        });
+      }
+      for (const item of run)
+        await this.applyWithRetries(batch, item, payload, run.length === 1 ? error : null);
+    }
+  }
+
+  /**
+   * Retries one event with backoff; after maxAttempts real failures it is dead-lettered. Transient
+   * failures (database down) do not count: they are retried until they pass or the consumer stops,
+   * and then the batch is left uncommitted for the next run.
+   */
+  private async applyWithRetries(
+    batch: Batch,
+    item: Parsed,
+    payload: EachBatchPayload,
+    firstError: unknown,
+  ): Promise<void> {
+    let failures = firstError === null || isTransientError(firstError) ? 0 : 1;
+    let lastError = firstError;
+    for (let tries = firstError === null ? 0 : 1; failures < this.retry.maxAttempts; tries++) {
+      if (!payload.isRunning() || payload.isStale())
+        throw new Error('consumer stopping; batch left uncommitted');
+      await this.sleep(backoffBeforeAttempt(tries + 1, this.retry));
+      try {
+        await this.applyInTransaction(batch, [item]);
+        return;
+      } catch (error) {
+        lastError = error;
+        if (!isTransientError(error)) failures++;
+        this.options.logger.warn('handler failed', {
+          topic: batch.topic,
+          offset: item.message.offset,
+          failures,
+          transient: isTransientError(error),
+          error: (error as Error).message,
+        });
+        await payload.heartbeat();
+      }
+    }
+    await this.deadLetter(batch, item.message, 'handler-failed', (lastError as Error).message, failures);
+  }
+
+  private async applyInTransaction(batch: Batch, run: Parsed[]): Promise<void> {
+    const handled = run.filter((item) => this.options.handlers.has((item.event as ConsumedEvent).type));
+    if (handled.length === 0) return;
+    await this.options.dataSource.transaction(async (manager) => {
+      const fresh = await this.inbox.claim(
+        manager,
+        uniqueById(handled).map(({ event, message }) => ({
+          eventId: (event as ConsumedEvent).id,
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+        })),
+      );
+      for (const { event, message } of handled) {
+        const consumed = event as ConsumedEvent;
+        if (!fresh.delete(consumed.id)) continue;
+        const handler = this.options.handlers.get(consumed.type) as EventHandlerFn;
+        await handler(consumed, {
+          manager,
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          headers: message.headers ?? {},
+        });
+      }
+    });
+  }
+
+  private async deadLetter(
+    batch: Batch,
+    message: KafkaMessage,
+    reason: 'invalid-event' | 'handler-failed',
+    error: string,
+    attempts: number,
+  ): Promise<void> {
+    await this.options.deadLetters.publish({
+      topic: batch.topic,
+      partition: batch.partition,
+      message,
+      consumerGroup: this.options.groupId,
+      reason,
+      error,
+      attempts,
+    });
+  }
+
+  /** Commits the offset after `offset`: everything up to it is applied or dead-lettered. */
+  private async commit({ batch, resolveOffset }: EachBatchPayload, offset: string): Promise<void> {
+    resolveOffset(offset);
+    await this.consumer.commitOffsets([
+      { topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() },
+    ]);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
+
+/** The first occurrence of each event id (a producer retry can put the same event twice in one batch). */
+function uniqueById(items: Parsed[]): Parsed[] {
+  const seen = new Set<string>();
+  return items.filter(({ event }) => {
+    const id = (event as ConsumedEvent).id;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}

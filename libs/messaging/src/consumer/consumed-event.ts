@@ -1,0 +1,36 @@
+import { IHeaders } from 'kafkajs';
+import { EntityManager } from 'typeorm';
+
+/** The validated CloudEvent a handler receives (its `data` is the type's validated class instance). */
+export interface ConsumedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly source: string;
+  readonly subject: string;
+  readonly time: string;
+  readonly data: unknown;
+  readonly correlationid?: string;
+  readonly causationid?: string;
+}
+
+export interface FieldError {
+  readonly field: string;
+  readonly rule: string;
+  readonly message: string;
+}
+
+/** Parses and validates a Kafka record value; the same validator the HTTP edge uses. */
+export type EventParser = (
+  value: Buffer,
+) => { ok: true; event: ConsumedEvent } | { ok: false; errors: FieldError[] };
+
+/** Where an event came from, and the transaction its effects must be written in. */
+export interface HandlerContext {
+  readonly manager: EntityManager;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly headers: IHeaders;
+}
+
+export type EventHandlerFn = (event: ConsumedEvent, context: HandlerContext) => Promise<void>;

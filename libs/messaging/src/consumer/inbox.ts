@@ -1,0 +1,37 @@
+import { EntityManager } from 'typeorm';
+
+export interface InboxEntry {
+  readonly eventId: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/**
+ * Records, in the handler's transaction, which events a consumer group has applied. `claim`
+ * returns the ids not seen before; the others were applied already (a redelivery or a duplicate
+ * send) and must have no second effect. One statement per batch.
+ */
+export class Inbox {
+  constructor(
+    private readonly schema: string,
+    private readonly consumerGroup: string,
+  ) {}
+
+  async claim(manager: EntityManager, entries: readonly InboxEntry[]): Promise<Set<string>> {
+    if (entries.length === 0) return new Set();
+    const rows: { event_id: string }[] = await manager.query(
+      `INSERT INTO "${this.schema}".inbox (consumer_group, event_id, topic, partition, "offset")
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[])
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [
+        this.consumerGroup,
+        entries.map((e) => e.eventId),
+        entries.map((e) => e.topic),
+        entries.map((e) => e.partition),
+        entries.map((e) => e.offset),
+      ],
+    );
+    return new Set(rows.map((row) => row.event_id));
+  }
+}

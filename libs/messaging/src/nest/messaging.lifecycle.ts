@@ -1,0 +1,105 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Kafka, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { BatchConsumer } from '../consumer/batch-consumer';
+import { EventHandlerFn } from '../consumer/consumed-event';
+import { DeadLetterPublisher } from '../consumer/dead-letter-publisher';
+import { OutboxRelay } from '../outbox/outbox-relay';
+import { MessagingLogger } from '../messaging-logger';
+import { ON_EVENT_METADATA } from './on-event.decorator';
+import { KAFKA_CLIENT, KAFKA_PRODUCER, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
+
+function toMessagingLogger(logger: Logger): MessagingLogger {
+  return {
+    info: (message, fields) => logger.log({ msg: message, ...fields }),
+    warn: (message, fields) => logger.warn({ msg: message, ...fields }),
+    error: (message, fields) => logger.error({ msg: message, ...fields }),
+  };
+}
+
+/**
+ * Starts the producer, the outbox relay and (when the service has @OnEvent handlers) the batch
+ * consumer at bootstrap; at shutdown finishes the batch in flight, drains the outbox, disconnects.
+ */
+@Injectable()
+export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Messaging');
+  private relay: OutboxRelay | null = null;
+  private consumer: BatchConsumer | null = null;
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    private readonly dataSource: DataSource,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const log = toMessagingLogger(this.logger);
+    await this.producer.connect();
+    this.relay = new OutboxRelay({
+      databaseUrl: this.options.databaseUrl,
+      schema: this.options.schema,
+      producer: this.producer,
+      logger: log,
+      onBacklog: this.options.metrics?.onOutboxBacklog,
+    });
+    await this.relay.start();
+    const handlers = this.discoverHandlers();
+    if (handlers.size === 0) return;
+    const topics = [...new Set([...handlers.keys()].map((type) => this.options.topicOfEventType(type)))];
+    this.consumer = new BatchConsumer({
+      kafka: this.kafka,
+      groupId: this.options.consumerGroup ?? `opsline-${this.options.serviceName}`,
+      topics,
+      handlers,
+      dataSource: this.dataSource,
+      schema: this.options.schema,
+      parse: this.options.parse,
+      deadLetters: new DeadLetterPublisher(this.producer, log, this.options.metrics?.onDeadLetter),
+      logger: log,
+      retry: this.options.retry,
+      maxWaitTimeMs: this.options.consumerMaxWaitTimeMs,
+      sessionTimeoutMs: this.options.sessionTimeoutMs,
+      heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+      onLag: this.options.metrics?.onLag,
+    });
+    await this.consumer.start();
+    this.logger.log({ msg: 'consuming', topics, eventTypes: [...handlers.keys()] });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+    await this.relay?.stop(this.options.outboxDrainTimeoutMs ?? 5000);
+    await this.producer.disconnect();
+  }
+
+  /** Every @OnEvent method of every provider, by event type; two handlers for one type is a bug. */
+  private discoverHandlers(): Map<string, EventHandlerFn> {
+    const handlers = new Map<string, EventHandlerFn>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance: unknown = wrapper.instance;
+      if (instance === null || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const name of this.scanner.getAllMethodNames(prototype)) {
+        const method = (instance as Record<string, unknown>)[name];
+        if (typeof method !== 'function') continue;
+        const eventType = this.reflector.get<string | undefined>(ON_EVENT_METADATA, method);
+        if (eventType === undefined) continue;
+        if (handlers.has(eventType)) throw new Error(`two @OnEvent handlers for ${eventType}`);
+        handlers.set(eventType, (method as EventHandlerFn).bind(instance));
+      }
+    }
+    return handlers;
+  }
+}

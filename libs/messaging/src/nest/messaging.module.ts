@@ -1,0 +1,56 @@
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { Kafka } from 'kafkajs';
+import { createKafkaClient } from '../kafka/kafka-client';
+import { IngestPublisher } from '../ingest/ingest-publisher';
+import { Outbox } from '../outbox/outbox';
+import { MessagingLifecycle } from './messaging.lifecycle';
+import { KAFKA_CLIENT, KAFKA_PRODUCER, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
+
+/**
+ * Kafka for a service: `Outbox` (write events in your transaction), `IngestPublisher` (HTTP twins),
+ * and @OnEvent handlers consumed in batches with inbox, retries and dead letters. Needs a TypeORM
+ * `DataSource` provider in the application.
+ */
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
+    const logger = new Logger('kafkajs');
+    return {
+      module: MessagingModule,
+      imports: [DiscoveryModule],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        {
+          provide: KAFKA_CLIENT,
+          useFactory: () =>
+            createKafkaClient({
+              brokers: options.kafkaBrokers,
+              clientId: `opsline-${options.serviceName}`,
+              logger: {
+                info: (message, fields) => logger.log({ msg: message, ...fields }),
+                warn: (message, fields) => logger.warn({ msg: message, ...fields }),
+                error: (message, fields) => logger.error({ msg: message, ...fields }),
+              },
+            }),
+        },
+        {
+          provide: KAFKA_PRODUCER,
+          // One in flight keeps per-partition order through retries (no idempotent producer here).
+          useFactory: (kafka: Kafka) =>
+            kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: true }),
+          inject: [KAFKA_CLIENT],
+        },
+        { provide: Outbox, useValue: new Outbox(options.schema) },
+        {
+          provide: IngestPublisher,
+          useFactory: (producer) => new IngestPublisher(producer),
+          inject: [KAFKA_PRODUCER],
+        },
+        MessagingLifecycle,
+      ],
+      exports: [Outbox, IngestPublisher, KAFKA_CLIENT, KAFKA_PRODUCER],
+    };
+  }
+}

@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import { Message, Producer } from 'kafkajs';
+import { Client, Pool, PoolClient } from 'pg';
+import { outboxChannel } from '../messaging-tables';
+import { MessagingLogger } from '../messaging-logger';
+
+export interface OutboxRelayOptions {
+  readonly databaseUrl: string;
+  readonly schema: string;
+  /** A connected kafkajs producer; the relay does not own it. */
+  readonly producer: Producer;
+  readonly logger: MessagingLogger;
+  /** Rows published per round trip (default 500). */
+  readonly batchSize?: number;
+  /** How long to wait for a NOTIFY before looking anyway, a safety net only (default 2000 ms). */
+  readonly idleCheckIntervalMs?: number;
+  /** Published rows older than this are deleted (default 24 h). */
+  readonly publishedRetentionMs?: number;
+  /** Reports the number of unpublished rows (for the outbox backlog metric). */
+  readonly onBacklog?: (pending: number) => void;
+}
+
+interface PendingRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  payload: Buffer;
+  headers: Record<string, string>;
+}
+
+const MAX_BACKOFF_MS = 5000;
+const CLEANUP_EVERY_MS = 10 * 60 * 1000;
+
+/** A stable 64-bit advisory lock key per schema: one relay per schema publishes at a time. */
+function relayLockKey(schema: string): string {
+  return createHash('sha256').update(`opsline-outbox-relay:${schema}`).digest().readBigInt64BE(0).toString();
+}
+
+/**
+ * Publishes committed outbox rows to Kafka in commit order (id order) with the aggregate id as
+ * key, then marks them published. It wakes on the outbox trigger's NOTIFY (sent at commit), so an
+ * event is on Kafka milliseconds after its transaction commits. Rows of a crashed process stay
+ * unpublished and go out after restart; a rolled-back transaction left no rows. Only the instance
+ * holding the schema's advisory lock publishes, so order holds with several instances running.
+ */
+export class OutboxRelay {
+  private readonly pool: Pool;
+  private listener: Client | null = null;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private notified = false;
+  private lastCleanup = 0;
+  private stopDeadline = Infinity;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.pool = new Pool({
+      connectionString: options.databaseUrl,
+      max: 2,
+      application_name: `${options.schema}-outbox-relay`,
+    });
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops after publishing what is pending, or at the deadline, whichever comes first. */
+  async stop(deadlineMs = 8000): Promise<void> {
+    this.running = false;
+    this.stopDeadline = Date.now() + deadlineMs;
+    this.wake?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+
+  private async run(): Promise<void> {
+    const lockClient = await this.acquireLeadership();
+    if (lockClient === null) return;
+    try {
+      await this.listen();
+      let backoff = 100;
+      while (this.running || (Date.now() < this.stopDeadline && (await this.pendingCount()) > 0)) {
+        try {
+          const published = await this.publishBatch();
+          backoff = 100;
+          if (published === 0 && this.running) await this.waitForWork();
+          await this.cleanupIfDue();
+        } catch (error) {
+          this.options.logger.error('outbox relay could not publish; retrying', {
+            error: (error as Error).message,
+            backoffMs: backoff,
+          });
+          await this.sleep(backoff);
+          backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        }
+      }
+    } finally {
+      lockClient.release();
+    }
+  }
+
+  /** Waits until this instance holds the schema's relay lock (another instance may hold it). */
+  private async acquireLeadership(): Promise<PoolClient | null> {
+    while (this.running) {
+      const client = await this.pool.connect();
+      const { rows } = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1::bigint) AS locked',
+        [relayLockKey(this.options.schema)],
+      );
+      if (rows[0].locked) return client;
+      client.release();
+      await this.sleep(this.options.idleCheckIntervalMs ?? 2000);
+    }
+    return null;
+  }
+
+  private async listen(): Promise<void> {
+    const listener = new Client({
+      connectionString: this.options.databaseUrl,
+      application_name: `${this.options.schema}-outbox-listener`,
+    });
+    await listener.connect();
+    listener.on('notification', () => {
+      this.notified = true;
+      this.wake?.();
+    });
+    listener.on('error', (error) =>
+      this.options.logger.warn('outbox listener failed', { error: error.message }),
+    );
+    await listener.query(`LISTEN "${outboxChannel(this.options.schema)}"`);
+    this.listener = listener;
+  }
+
+  /** Returns at once if a commit was announced since the last look, else waits for one (or the safety interval). */
+  private async waitForWork(): Promise<void> {
+    if (!this.notified) await this.sleep(this.options.idleCheckIntervalMs ?? 2000);
+    this.notified = false;
+  }
+
+  /** Sleeps, unless woken early by a NOTIFY or by stop(). */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  /** Publishes the oldest pending rows; returns how many. */
+  private async publishBatch(): Promise<number> {
+    const { schema, batchSize = 500, producer } = this.options;
+    const { rows } = await this.pool.query<PendingRow>(
+      `SELECT id, topic, message_key, payload, headers FROM "${schema}".outbox
+       WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      [batchSize],
+    );
+    if (rows.length === 0) {
+      this.options.onBacklog?.(0);
+      return 0;
+    }
+    const byTopic = new Map<string, Message[]>();
+    for (const row of rows) {
+      let messages = byTopic.get(row.topic);
+      if (messages === undefined) byTopic.set(row.topic, (messages = []));
+      messages.push({ key: row.message_key, value: row.payload, headers: row.headers });
+    }
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    await this.pool.query(
+      `UPDATE "${schema}".outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
+      [rows.map((r) => r.id)],
+    );
+    if (rows.length < batchSize) this.options.onBacklog?.(0);
+    else this.options.onBacklog?.(await this.pendingCount());
+    return rows.length;
+  }
+
+  private async pendingCount(): Promise<number> {
+    const { rows } = await this.pool.query<{ pending: string }>(
+      `SELECT count(*) AS pending FROM "${this.options.schema}".outbox WHERE published_at IS NULL`,
+    );
+    return Number(rows[0].pending);
+  }
+
+  private async cleanupIfDue(): Promise<void> {
+    if (Date.now() - this.lastCleanup < CLEANUP_EVERY_MS) return;
+    this.lastCleanup = Date.now();
+    const retention = this.options.publishedRetentionMs ?? 24 * 60 * 60 * 1000;
+    await this.pool.query(
+      `DELETE FROM "${this.options.schema}".outbox WHERE published_at < clock_timestamp() - $1::int * interval '1 millisecond'`,
+      [retention],
+    );
+  }
+}
