@@ -1,0 +1,285 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { Kafka, KafkaMessage, logLevel, Producer } from 'kafkajs';
+import { exampleEvent } from '@opsline/contracts/testing/example-events';
+import { parseCloudEventBytes } from '@opsline/contracts';
+import { createTestDatabase, MigratedTestDatabase } from '@opsline/persistence/testing';
+import { BrokerFixture, startTestBroker, waitFor } from '../../kafka-broker/test/broker-fixture';
+import { BatchConsumer } from '../src/consumer/batch-consumer';
+import { ConsumedEvent, EventHandlerFn, EventParser } from '../src/consumer/consumed-event';
+import { DeadLetterHeader, DeadLetterPublisher } from '../src/consumer/dead-letter-publisher';
+import { silentMessagingLogger } from '../src/messaging-logger';
+import { Outbox } from '../src/outbox/outbox';
+import { OutboxRelay } from '../src/outbox/outbox-relay';
+import { TEST_MIGRATIONS, TEST_SCHEMA } from './messaging-fixture';
+
+jest.setTimeout(60_000);
+
+let broker: BrokerFixture;
+let db: MigratedTestDatabase;
+let kafka: Kafka;
+let producer: Producer;
+const parse: EventParser = (value) => parseCloudEventBytes(value) as ReturnType<EventParser>;
+
+beforeAll(async () => {
+  [broker, db] = await Promise.all([
+    startTestBroker(),
+    createTestDatabase({ name: __filename, migrate: { schema: TEST_SCHEMA, migrations: TEST_MIGRATIONS } }),
+  ]);
+  kafka = new Kafka({
+    brokers: [broker.broker.address],
+    clientId: 'messaging-spec',
+    logLevel: logLevel.NOTHING,
+  });
+  producer = kafka.producer({ maxInFlightRequests: 1 });
+  await producer.connect();
+});
+
+afterAll(async () => {
+  await producer.disconnect();
+  await db.drop();
+  await broker.stop();
+});
+
+function orderPlaced(orderId: string, suffix = orderId): Record<string, unknown> {
+  const event = exampleEvent('opsline.order.placed.v1');
+  return { ...event, id: `evt-${suffix}`, subject: orderId, data: { ...event.data, orderId } };
+}
+
+/** Reads every record of a topic from the beginning until `count` have arrived. */
+async function readTopic(
+  topic: string,
+  count: number,
+): Promise<{ partition: number; message: KafkaMessage }[]> {
+  const consumer = kafka.consumer({ groupId: `reader-${topic}-${Date.now()}`, maxWaitTimeInMs: 100 });
+  const seen: { partition: number; message: KafkaMessage }[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => void seen.push({ partition, message }),
+  });
+  await waitFor(`${count} records on ${topic}`, () => (seen.length >= count ? true : undefined));
+  await consumer.disconnect();
+  return seen;
+}
+
+async function appliedCount(eventId?: string): Promise<number> {
+  const rows: { n: string }[] = await db.dataSource.query(
+    `SELECT count(*) AS n FROM ${TEST_SCHEMA}.applied_events ${eventId === undefined ? '' : 'WHERE event_id = $1'}`,
+    eventId === undefined ? [] : [eventId],
+  );
+  return Number(rows[0].n);
+}
+
+describe('transactional outbox', () => {
+  it('publishes committed events in commit order keyed by aggregate, woken by the commit, and nothing of a rolled-back transaction', async () => {
+    const topic = 'outbox-order';
+    const relay = new OutboxRelay({
+      databaseUrl: db.url,
+      schema: TEST_SCHEMA,
+      producer,
+      logger: silentMessagingLogger,
+      // No polling to speak of: only the NOTIFY at commit can wake the relay within the test's deadline.
+      idleCheckIntervalMs: 60_000,
+    });
+    await relay.start();
+    const outbox = new Outbox(TEST_SCHEMA);
+    await db.dataSource.transaction((manager) =>
+      outbox.add(
+        manager,
+        [1, 2, 3].map((i) => ({ topic, event: orderPlaced('ORD-A', `a${i}`) as never })),
+      ),
+    );
+    await expect(
+      db.dataSource.transaction(async (manager) => {
+        await outbox.add(manager, [{ topic, event: orderPlaced('ORD-ROLLED-BACK') as never }]);
+        throw new Error('use case failed after writing its events');
+      }),
+    ).rejects.toThrow('use case failed');
+    await db.dataSource.transaction((manager) =>
+      outbox.add(
+        manager,
+        [4, 5].map((i) => ({ topic, event: orderPlaced('ORD-A', `a${i}`) as never })),
+      ),
+    );
+
+    const records = await readTopic(topic, 5);
+    await relay.stop();
+    expect(records.map((r) => r.message.key?.toString())).toEqual([
+      'ORD-A',
+      'ORD-A',
+      'ORD-A',
+      'ORD-A',
+      'ORD-A',
+    ]);
+    expect(records.map((r) => JSON.parse(String(r.message.value)).id)).toEqual([
+      'evt-a1',
+      'evt-a2',
+      'evt-a3',
+      'evt-a4',
+      'evt-a5',
+    ]);
+    expect(new Set(records.map((r) => r.partition)).size).toBe(1);
+    expect(String(records[0].message.headers?.['content-type'])).toBe('application/cloudevents+json');
+    const pending: { n: string }[] = await db.dataSource.query(
+      `SELECT count(*) AS n FROM ${TEST_SCHEMA}.outbox WHERE published_at IS NULL`,
+    );
+    expect(Number(pending[0].n)).toBe(0);
+  });
+
+  it('publishes events committed by a process killed before it could publish them, once the relay runs', async () => {
+    const topic = 'outbox-crash';
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        join(__dirname, 'commit-then-hang.ts'),
+        db.url,
+        topic,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await waitFor('the child to commit', () =>
+      child.stdout?.read()?.toString().includes('committed') ? true : undefined,
+    );
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+
+    const relay = new OutboxRelay({
+      databaseUrl: db.url,
+      schema: TEST_SCHEMA,
+      producer,
+      logger: silentMessagingLogger,
+    });
+    await relay.start();
+    const records = await readTopic(topic, 3);
+    await relay.stop();
+    expect(records.map((r) => JSON.parse(String(r.message.value)).id).sort()).toEqual([
+      'crash-1',
+      'crash-2',
+      'crash-3',
+    ]);
+  });
+});
+
+describe('batch consumer with inbox and dead letters', () => {
+  async function runConsumer(
+    topic: string,
+    handler: EventHandlerFn,
+    groupId = `group-${topic}`,
+  ): Promise<BatchConsumer> {
+    const consumer = new BatchConsumer({
+      kafka,
+      groupId,
+      topics: [topic],
+      handlers: new Map([['opsline.order.placed.v1', handler]]),
+      dataSource: db.dataSource,
+      schema: TEST_SCHEMA,
+      parse,
+      deadLetters: new DeadLetterPublisher(producer, silentMessagingLogger),
+      logger: silentMessagingLogger,
+      retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 50 },
+      maxWaitTimeMs: 100,
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 500,
+    });
+    await consumer.start();
+    return consumer;
+  }
+
+  const recordApplied: EventHandlerFn = async (event: ConsumedEvent, { manager }) => {
+    await manager.query(`INSERT INTO ${TEST_SCHEMA}.applied_events (event_id, subject) VALUES ($1, $2)`, [
+      event.id,
+      event.subject,
+    ]);
+  };
+
+  async function send(topic: string, values: (string | Buffer)[], key = 'ORD-K'): Promise<void> {
+    await producer.send({ topic, acks: -1, messages: values.map((value) => ({ key, value })) });
+  }
+
+  it('applies a duplicated and a redelivered event once', async () => {
+    const topic = 'inbox-dupes';
+    const once1 = JSON.stringify(orderPlaced('ORD-D1', 'dup-1'));
+    await send(topic, [once1, once1, JSON.stringify(orderPlaced('ORD-D2', 'dup-2'))]);
+    const first = await runConsumer(topic, recordApplied);
+    await waitFor('both events applied', async () =>
+      (await appliedCount('evt-dup-2')) === 1 ? true : undefined,
+    );
+    await first.stop();
+
+    // The group re-reads the topic from the start (as after a crash before its commit): the inbox makes it a no-op.
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.resetOffsets({ groupId: `group-${topic}`, topic, earliest: true });
+    await admin.disconnect();
+    await send(topic, [JSON.stringify(orderPlaced('ORD-D3', 'dup-3'))]);
+    const second = await runConsumer(topic, recordApplied);
+    await waitFor('the later event applied', async () =>
+      (await appliedCount('evt-dup-3')) === 1 ? true : undefined,
+    );
+    await second.stop();
+
+    expect(await appliedCount('evt-dup-1')).toBe(1);
+    expect(await appliedCount('evt-dup-2')).toBe(1);
+  });
+
+  it('dead-letters an unparseable and an invalid event with the original bytes and keeps the partition moving', async () => {
+    const topic = 'poison';
+    const invalid = orderPlaced('ORD-P2', 'invalid');
+    (invalid.data as { lines: unknown[] }).lines = [];
+    await send(topic, [
+      Buffer.from('{not json'),
+      JSON.stringify(invalid),
+      JSON.stringify(orderPlaced('ORD-P3', 'after-poison')),
+    ]);
+    const consumer = await runConsumer(topic, recordApplied);
+    await waitFor('the event after the poison applied', async () =>
+      (await appliedCount('evt-after-poison')) === 1 ? true : undefined,
+    );
+    const dead = await readTopic(`${topic}.dlq`, 2);
+    await consumer.stop();
+
+    expect(dead.map((d) => String(d.message.value))).toEqual(['{not json', JSON.stringify(invalid)]);
+    const headers = dead.map((d) => d.message.headers ?? {});
+    expect(headers.map((h) => String(h[DeadLetterHeader.reason]))).toEqual([
+      'invalid-event',
+      'invalid-event',
+    ]);
+    expect(headers.map((h) => String(h[DeadLetterHeader.sourceTopic]))).toEqual([topic, topic]);
+    expect(headers.map((h) => String(h[DeadLetterHeader.sourceOffset]))).toEqual(['0', '1']);
+    expect(String(headers[1][DeadLetterHeader.error])).toContain('data.lines');
+  });
+
+  it('retries a throwing handler with backoff, then dead-letters the event and applies the next one', async () => {
+    const topic = 'throwing-handler';
+    await send(topic, [
+      JSON.stringify(orderPlaced('ORD-T1', 'explodes')),
+      JSON.stringify(orderPlaced('ORD-T2', 'fine')),
+    ]);
+    const attempts: string[] = [];
+    const consumer = await runConsumer(topic, async (event, context) => {
+      attempts.push(event.id);
+      if (event.id === 'evt-explodes') throw new Error('inventory rule violated');
+      await recordApplied(event, context);
+    });
+    const dead = await readTopic(`${topic}.dlq`, 1);
+    await waitFor('the next event applied', async () =>
+      (await appliedCount('evt-fine')) === 1 ? true : undefined,
+    );
+    await consumer.stop();
+
+    // Once inside the batch's transaction (which rolled back as a whole), then 3 times on its own.
+    expect(attempts.filter((id) => id === 'evt-explodes')).toHaveLength(1 + 3);
+    expect(attempts.filter((id) => id === 'evt-fine')).toHaveLength(1);
+    expect(await appliedCount('evt-fine')).toBe(1);
+    expect(await appliedCount('evt-explodes')).toBe(0);
+    expect(String(dead[0].message.headers?.[DeadLetterHeader.reason])).toBe('handler-failed');
+    expect(String(dead[0].message.headers?.[DeadLetterHeader.error])).toBe('inventory rule violated');
+    expect(String(dead[0].message.headers?.[DeadLetterHeader.attempts])).toBe('3');
+  });
+});

@@ -1,0 +1,25 @@
+export {
+  DATABASE_URL_VARIABLE,
+  databaseNameOf,
+  redactDatabaseUrl,
+  resolveDatabaseUrl,
+  withDatabaseName,
+} from './database-url';
+export { createServiceDataSource, runMigrations, serviceDataSourceOptions } from './data-source';
+export type { EntityClass, MigrationClass, ServiceDataSourceConfig } from './data-source';
+export { startEmbeddedPostgres } from './embedded-postgres';
+export type { EmbeddedPostgresOptions, RunningEmbeddedPostgres } from './embedded-postgres';
+export { jsonLogger, silentLogger } from './logger';
+export type { PersistenceLogger } from './logger';
+export {
+  isRetryableTransactionError,
+  retryDelayMs,
+  TransactionRunner,
+  transactionRunnerProvider,
+} from './transaction';
+export type {
+  IsolationLevel,
+  TransactionOptions,
+  TransactionRetry,
+  TransactionRunnerOptions,
+} from './transaction';
