@@ -12,6 +12,7 @@ module.exports = {
     '^@opsline/platform(|/.*)$': '<rootDir>/libs/platform/src$1',
     '^@opsline/contracts(|/.*)$': '<rootDir>/libs/contracts/src$1',
     '^@opsline/messaging(|/.*)$': '<rootDir>/libs/messaging/src$1',
+    '^@opsline/service-kit(|/.*)$': '<rootDir>/libs/service-kit/src$1',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   maxWorkers: 2,

@@ -1,7 +1,7 @@
 import { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { MessagingLogger } from '../messaging-logger';
-import { ConsumedEvent, EventHandlerFn, EventParser } from './consumed-event';
+import { ConsumedEvent, EventBatchHandlerFn, EventHandlerFn, EventParser } from './consumed-event';
 import { DeadLetterPublisher } from './dead-letter-publisher';
 import { Inbox } from './inbox';
 import { backoffBeforeAttempt, DEFAULT_RETRY_POLICY, RetryPolicy } from './retry-policy';
@@ -13,6 +13,11 @@ export interface BatchConsumerOptions {
   readonly topics: readonly string[];
   /** Handlers by CloudEvents type; events of other types on these topics are skipped. */
   readonly handlers: ReadonlyMap<string, EventHandlerFn>;
+  /**
+   * Handlers that take a run of consecutive events of their type at once (see
+   * {@link EventBatchHandlerFn}); a type is handled by `handlers` or by `batchHandlers`, not both.
+   */
+  readonly batchHandlers?: ReadonlyMap<string, EventBatchHandlerFn>;
   readonly dataSource: DataSource;
   /** The service's schema, which holds its inbox table. */
   readonly schema: string;
@@ -30,6 +35,7 @@ export interface BatchConsumerOptions {
 }
 
 type Parsed = { message: KafkaMessage; event: ConsumedEvent | null; invalid: string | null };
+type BatchSegment = { handler: EventBatchHandlerFn; type: string; events: ConsumedEvent[] };
 
 /**
  * Consumes with kafkajs `eachBatch` and applies events in database transactions:
@@ -47,6 +53,10 @@ export class BatchConsumer {
   private readonly retry: RetryPolicy;
 
   constructor(private readonly options: BatchConsumerOptions) {
+    for (const type of options.batchHandlers?.keys() ?? []) {
+      if (options.handlers.has(type))
+        throw new Error(`two handlers for ${type}: an event and a batch handler`);
+    }
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.inbox = new Inbox(options.schema, options.groupId);
     this.consumer = options.kafka.consumer({
@@ -161,8 +171,12 @@ export class BatchConsumer {
     await this.deadLetter(batch, item.message, 'handler-failed', (lastError as Error).message, failures);
   }
 
+  private handles(type: string): boolean {
+    return this.options.handlers.has(type) || (this.options.batchHandlers?.has(type) ?? false);
+  }
+
   private async applyInTransaction(batch: Batch, run: Parsed[]): Promise<void> {
-    const handled = run.filter((item) => this.options.handlers.has((item.event as ConsumedEvent).type));
+    const handled = run.filter((item) => this.handles((item.event as ConsumedEvent).type));
     if (handled.length === 0) return;
     await this.options.dataSource.transaction(async (manager) => {
       const fresh = await this.inbox.claim(
@@ -174,9 +188,24 @@ export class BatchConsumer {
           offset: message.offset,
         })),
       );
+      // Consecutive events of a batch-handled type go to their handler together, in offset order.
+      let pending = null as BatchSegment | null;
+      const flush = async (): Promise<void> => {
+        if (pending === null) return;
+        const { handler, events } = pending;
+        pending = null;
+        await handler(events, { manager, topic: batch.topic, partition: batch.partition });
+      };
       for (const { event, message } of handled) {
         const consumed = event as ConsumedEvent;
         if (!fresh.delete(consumed.id)) continue;
+        const batchHandler = this.options.batchHandlers?.get(consumed.type);
+        if (batchHandler !== undefined) {
+          if (pending?.type !== consumed.type) await flush();
+          (pending ??= { handler: batchHandler, type: consumed.type, events: [] }).events.push(consumed);
+          continue;
+        }
+        await flush();
         const handler = this.options.handlers.get(consumed.type) as EventHandlerFn;
         await handler(consumed, {
           manager,
@@ -186,6 +215,7 @@ export class BatchConsumer {
           headers: message.headers ?? {},
         });
       }
+      await flush();
     });
   }
 

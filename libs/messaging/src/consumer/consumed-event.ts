@@ -34,3 +34,21 @@ export interface HandlerContext {
 }
 
 export type EventHandlerFn = (event: ConsumedEvent, context: HandlerContext) => Promise<void>;
+
+/** Where a run of events came from, and the transaction their effects must be written in. */
+export interface BatchHandlerContext {
+  readonly manager: EntityManager;
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/**
+ * Applies consecutive events of one type (from one partition, in offset order, each new to the
+ * inbox) in the consumer's transaction: one statement for many events instead of a round trip
+ * each. When the transaction fails, the events are retried one by one, so the handler is then
+ * called with a single event, and the one that keeps failing is dead-lettered on its own.
+ */
+export type EventBatchHandlerFn = (
+  events: readonly ConsumedEvent[],
+  context: BatchHandlerContext,
+) => Promise<void>;

@@ -14,7 +14,14 @@ import { DeadLetterPublisher } from '../consumer/dead-letter-publisher';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { MessagingLogger } from '../messaging-logger';
 import { ON_EVENT_METADATA } from './on-event.decorator';
-import { KAFKA_CLIENT, KAFKA_PRODUCER, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
+import {
+  KAFKA_CLIENT,
+  KAFKA_PRODUCER,
+  MESSAGING_METRICS,
+  MESSAGING_OPTIONS,
+  MessagingMetrics,
+  MessagingModuleOptions,
+} from './messaging.options';
 
 function toMessagingLogger(logger: Logger): MessagingLogger {
   return {
@@ -38,6 +45,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    @Inject(MESSAGING_METRICS) private readonly metrics: MessagingMetrics,
     private readonly dataSource: DataSource,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
@@ -52,7 +60,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       schema: this.options.schema,
       producer: this.producer,
       logger: log,
-      onBacklog: this.options.metrics?.onOutboxBacklog,
+      onBacklog: this.metrics.onOutboxBacklog,
     });
     await this.relay.start();
     const handlers = this.discoverHandlers();
@@ -66,13 +74,13 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       dataSource: this.dataSource,
       schema: this.options.schema,
       parse: this.options.parse,
-      deadLetters: new DeadLetterPublisher(this.producer, log, this.options.metrics?.onDeadLetter),
+      deadLetters: new DeadLetterPublisher(this.producer, log, this.metrics.onDeadLetter),
       logger: log,
       retry: this.options.retry,
       maxWaitTimeMs: this.options.consumerMaxWaitTimeMs,
       sessionTimeoutMs: this.options.sessionTimeoutMs,
       heartbeatIntervalMs: this.options.heartbeatIntervalMs,
-      onLag: this.options.metrics?.onLag,
+      onLag: this.metrics.onLag,
     });
     await this.consumer.start();
     this.logger.log({ msg: 'consuming', topics, eventTypes: [...handlers.keys()] });

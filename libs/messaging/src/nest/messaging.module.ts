@@ -1,11 +1,18 @@
 import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { Kafka } from 'kafkajs';
+import { Kafka, Partitioners } from 'kafkajs';
 import { createKafkaClient } from '../kafka/kafka-client';
 import { IngestPublisher } from '../ingest/ingest-publisher';
 import { Outbox } from '../outbox/outbox';
 import { MessagingLifecycle } from './messaging.lifecycle';
-import { KAFKA_CLIENT, KAFKA_PRODUCER, MESSAGING_OPTIONS, MessagingModuleOptions } from './messaging.options';
+import {
+  KAFKA_CLIENT,
+  KAFKA_PRODUCER,
+  MESSAGING_METRICS,
+  MESSAGING_OPTIONS,
+  MessagingMetrics,
+  MessagingModuleOptions,
+} from './messaging.options';
 
 /**
  * Kafka for a service: `Outbox` (write events in your transaction), `IngestPublisher` (HTTP twins),
@@ -23,6 +30,11 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         {
+          provide: MESSAGING_METRICS,
+          useFactory: options.metrics?.useFactory ?? ((): MessagingMetrics => ({})),
+          inject: options.metrics?.inject ?? [],
+        },
+        {
           provide: KAFKA_CLIENT,
           useFactory: () =>
             createKafkaClient({
@@ -39,7 +51,11 @@ export class MessagingModule {
           provide: KAFKA_PRODUCER,
           // One in flight keeps per-partition order through retries (no idempotent producer here).
           useFactory: (kafka: Kafka) =>
-            kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: true }),
+            kafka.producer({
+              maxInFlightRequests: 1,
+              allowAutoTopicCreation: true,
+              createPartitioner: Partitioners.DefaultPartitioner,
+            }),
           inject: [KAFKA_CLIENT],
         },
         { provide: Outbox, useValue: new Outbox(options.schema) },

@@ -1,3 +1,4 @@
+import { InjectionToken } from '@nestjs/common';
 import { EventParser } from '../consumer/consumed-event';
 import { RetryPolicy } from '../consumer/retry-policy';
 import { DeadLetterReason } from '../consumer/dead-letter-publisher';
@@ -5,6 +6,14 @@ import { DeadLetterReason } from '../consumer/dead-letter-publisher';
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
 export const KAFKA_PRODUCER = Symbol('KAFKA_PRODUCER');
+export const MESSAGING_METRICS = Symbol('MESSAGING_METRICS');
+
+/** Where the messaging classes report consumer lag, outbox backlog and dead letters. */
+export interface MessagingMetrics {
+  onLag?: (topic: string, partition: number, lag: number) => void;
+  onOutboxBacklog?: (pending: number) => void;
+  onDeadLetter?: (topic: string, reason: DeadLetterReason) => void;
+}
 
 /** What a service tells the messaging module about itself. */
 export interface MessagingModuleOptions {
@@ -25,9 +34,9 @@ export interface MessagingModuleOptions {
   readonly heartbeatIntervalMs?: number;
   /** How long shutdown may spend draining the outbox (default 5000 ms). */
   readonly outboxDrainTimeoutMs?: number;
+  /** Builds the metrics sink from other providers (e.g. the platform's Prometheus instruments). */
   readonly metrics?: {
-    onLag?: (topic: string, partition: number, lag: number) => void;
-    onOutboxBacklog?: (pending: number) => void;
-    onDeadLetter?: (topic: string, reason: DeadLetterReason) => void;
+    inject: InjectionToken[];
+    useFactory: (...deps: never[]) => MessagingMetrics;
   };
 }

@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { INGEST_ORDERS_TOPIC, ORDER_CANCELLED_V1, ORDER_PLACED_V1 } from '@opsline/contracts';
+import { createMessagingTablesMigration } from '@opsline/messaging';
+import { createIngestController, ServiceKitModule } from '@opsline/service-kit';
+import { OrdersEnvironment } from './orders.environment';
+
+/** Order ingestion and the order lifecycle (issue: orders & inventory). */
+@Module({})
+export class OrdersModule {
+  static forRoot(environment: OrdersEnvironment): DynamicModule {
+    return {
+      module: OrdersModule,
+      imports: [
+        ServiceKitModule.forRoot({
+          serviceName: 'orders',
+          environment,
+          entities: [],
+          migrations: [createMessagingTablesMigration('orders')],
+        }),
+      ],
+      controllers: [
+        createIngestController({
+          path: 'orders',
+          topic: INGEST_ORDERS_TOPIC,
+          scope: 'orders:write',
+          acceptedTypes: [ORDER_PLACED_V1, ORDER_CANCELLED_V1],
+          warehouseScoped: false,
+        }),
+      ],
+    };
+  }
+}

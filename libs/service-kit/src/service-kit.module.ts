@@ -1,0 +1,80 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { parseCloudEventBytes, ingestTopicOf } from '@opsline/contracts';
+import { EventParser, MessagingModule } from '@opsline/messaging';
+import { EntityClass, MigrationClass, runMigrations, serviceDataSourceOptions } from '@opsline/persistence';
+import { PlatformMetrics, PlatformModule } from '@opsline/platform';
+import { DatabaseServiceEnvironment } from './database-service-environment';
+import { DataSource } from 'typeorm';
+
+/** What one opsline service is made of, beyond its own controllers and handlers. */
+export interface ServiceKitOptions<E extends DatabaseServiceEnvironment> {
+  readonly serviceName: 'orders' | 'returns' | 'inventory' | 'kpi';
+  readonly environment: E;
+  readonly entities: readonly EntityClass[];
+  /** The service's migrations, the messaging tables' migration first. */
+  readonly migrations: readonly MigrationClass[];
+  /** Where each handled event type arrives, for types outside the ingest topics. */
+  readonly domainTopicOf?: (eventType: string) => string | undefined;
+}
+
+/** Events of the contract arrive through the one shared validator (libs/contracts). */
+const parse: EventParser = (value) => parseCloudEventBytes(value) as ReturnType<EventParser>;
+
+/**
+ * The ground every service stands on, in one import: platform (config, auth, logs, health, metrics,
+ * OpenAPI, shutdown), its own PostgreSQL schema with migrations run at start, and Kafka messaging
+ * (outbox, ingest publisher, batch consumer with inbox and dead letters).
+ */
+@Module({})
+export class ServiceKitModule {
+  static forRoot<E extends DatabaseServiceEnvironment>(options: ServiceKitOptions<E>): DynamicModule {
+    const databaseUrl = options.environment.DATABASE_URL;
+    const schema = options.serviceName;
+    const topicOfEventType = (eventType: string): string => {
+      const topic = ingestTopicOf(eventType) ?? options.domainTopicOf?.(eventType);
+      if (topic === undefined) throw new Error(`no topic is known for event type ${eventType}`);
+      return topic;
+    };
+    return {
+      module: ServiceKitModule,
+      imports: [
+        PlatformModule.forRoot({ serviceName: options.serviceName, environment: options.environment }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () =>
+            serviceDataSourceOptions({
+              url: databaseUrl,
+              schema,
+              entities: options.entities,
+              migrations: options.migrations,
+            }),
+          dataSourceFactory: async (dataSourceOptions) => {
+            const dataSource = new DataSource(dataSourceOptions as NonNullable<typeof dataSourceOptions>);
+            await runMigrations(dataSource);
+            return dataSource;
+          },
+        }),
+        MessagingModule.forRoot({
+          serviceName: options.serviceName,
+          schema,
+          databaseUrl,
+          kafkaBrokers: options.environment.KAFKA_BROKERS,
+          topicOfEventType,
+          parse,
+          metrics: {
+            inject: [PlatformMetrics],
+            useFactory: (metrics: PlatformMetrics) => ({
+              onLag: (topic, partition, lag) =>
+                metrics.consumerLag.set(
+                  { topic, partition: String(partition), group: `opsline-${schema}` },
+                  lag,
+                ),
+              onOutboxBacklog: (pending) => metrics.outboxBacklog.set({ service: schema }, pending),
+              onDeadLetter: (topic, reason) => metrics.deadLetters.inc({ topic, reason }),
+            }),
+          },
+        }),
+      ],
+    };
+  }
+}
