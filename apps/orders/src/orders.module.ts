@@ -2,6 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { INGEST_ORDERS_TOPIC, ORDER_CANCELLED_V1, ORDER_PLACED_V1 } from '@opsline/contracts';
 import { createMessagingTablesMigration } from '@opsline/messaging';
 import { createIngestController, ServiceKitModule } from '@opsline/service-kit';
+import { PlaceOrderUseCase } from './application/place-order.use-case';
+import { CreateOrders1764000000100 } from './infrastructure/migrations/1764000000100-create-orders';
+import { OrderIngestHandler } from './infrastructure/order-ingest.handler';
+import { OrderEntity } from './infrastructure/order.entity';
+import { OrdersController } from './infrastructure/orders.controller';
 import { OrdersEnvironment } from './orders.environment';
 
 /** Order ingestion and the order lifecycle (issue: orders & inventory). */
@@ -14,11 +19,13 @@ export class OrdersModule {
         ServiceKitModule.forRoot({
           serviceName: 'orders',
           environment,
-          entities: [],
-          migrations: [createMessagingTablesMigration('orders')],
+          entities: [OrderEntity],
+          migrations: [createMessagingTablesMigration('orders'), CreateOrders1764000000100],
         }),
       ],
+      providers: [PlaceOrderUseCase, OrderIngestHandler],
       controllers: [
+        OrdersController,
         createIngestController({
           path: 'orders',
           topic: INGEST_ORDERS_TOPIC,

@@ -9,6 +9,7 @@ import { RETURN_REQUESTED_V1, ReturnRequestedV1 } from './events/ingest/return-r
 import { SHIPMENT_CONFIRMED_V1, ShipmentConfirmedV1 } from './events/ingest/shipment-confirmed.v1';
 import { STOCK_ADJUSTED_V1, StockAdjustedV1 } from './events/ingest/stock-adjusted.v1';
 import { STOCK_COUNTED_V1, StockCountedV1 } from './events/ingest/stock-counted.v1';
+import { ORDERS_ORDER_PLACED_V1, OrdersOrderPlacedV1 } from './events/orders/orders-order-placed.v1';
 
 /** Event type → the class its `data` is validated as and turned into. */
 export type EventDataClassMap = Readonly<Record<string, ValidatedClass>>;
@@ -29,7 +30,8 @@ export const EVENT_DATA_CLASSES = {
   [STOCK_COUNTED_V1]: StockCountedV1,
   [RETURN_RECEIVED_V1]: ReturnReceivedV1,
   [RETURN_INSPECTED_V1]: ReturnInspectedV1,
-  // domain (contract §3): add `events/<service>/*.v1.ts` types here
+  // domain (contract §3): `events/<service>/*.v1.ts`, published on the service's topic
+  [ORDERS_ORDER_PLACED_V1]: OrdersOrderPlacedV1,
 } as const satisfies EventDataClassMap;
 
 /** Every registered event type, `'opsline.order.placed.v1' | …`. */

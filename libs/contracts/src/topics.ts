@@ -82,3 +82,16 @@ export const INGEST_TOPIC_EVENT_TYPES = {
 export function ingestTopicOf(type: string): IngestTopic | undefined {
   return INGEST_TOPICS.find((topic) => (INGEST_TOPIC_EVENT_TYPES[topic] as readonly string[]).includes(type));
 }
+
+/** Domain event types are named `opsline.<service>.<event>.vN` and published on `opsline.<service>`. */
+const DOMAIN_TOPIC_BY_PREFIX: readonly [string, DomainTopic][] = [
+  ['opsline.orders.', ORDERS_TOPIC],
+  ['opsline.inventory.', INVENTORY_TOPIC],
+  ['opsline.returns.', RETURNS_TOPIC],
+  ['opsline.alerts.', ALERTS_TOPIC],
+];
+
+/** The domain topic a domain event type is published on, or undefined for other types. */
+export function domainTopicOf(type: string): DomainTopic | undefined {
+  return DOMAIN_TOPIC_BY_PREFIX.find(([prefix]) => type.startsWith(prefix))?.[1];
+}

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { parseCloudEventBytes, ingestTopicOf } from '@opsline/contracts';
+import { domainTopicOf, ingestTopicOf, parseCloudEventBytes } from '@opsline/contracts';
 import { EventParser, MessagingModule } from '@opsline/messaging';
 import { EntityClass, MigrationClass, runMigrations, serviceDataSourceOptions } from '@opsline/persistence';
 import { PlatformMetrics, PlatformModule } from '@opsline/platform';
@@ -14,8 +14,6 @@ export interface ServiceKitOptions<E extends DatabaseServiceEnvironment> {
   readonly entities: readonly EntityClass[];
   /** The service's migrations, the messaging tables' migration first. */
   readonly migrations: readonly MigrationClass[];
-  /** Where each handled event type arrives, for types outside the ingest topics. */
-  readonly domainTopicOf?: (eventType: string) => string | undefined;
 }
 
 /** Events of the contract arrive through the one shared validator (libs/contracts). */
@@ -32,7 +30,7 @@ export class ServiceKitModule {
     const databaseUrl = options.environment.DATABASE_URL;
     const schema = options.serviceName;
     const topicOfEventType = (eventType: string): string => {
-      const topic = ingestTopicOf(eventType) ?? options.domainTopicOf?.(eventType);
+      const topic = ingestTopicOf(eventType) ?? domainTopicOf(eventType);
       if (topic === undefined) throw new Error(`no topic is known for event type ${eventType}`);
       return topic;
     };

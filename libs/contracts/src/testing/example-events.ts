@@ -7,6 +7,7 @@ import { RETURN_REQUESTED_V1 } from '../events/ingest/return-requested.v1';
 import { SHIPMENT_CONFIRMED_V1 } from '../events/ingest/shipment-confirmed.v1';
 import { STOCK_ADJUSTED_V1 } from '../events/ingest/stock-adjusted.v1';
 import { STOCK_COUNTED_V1 } from '../events/ingest/stock-counted.v1';
+import { ORDERS_ORDER_PLACED_V1 } from '../events/orders/orders-order-placed.v1';
 import type { EventTypeName } from '../registry';
 
 /** A wire event as JSON would give it: plain objects only. */
@@ -69,6 +70,19 @@ export const EXAMPLE_DATA: { readonly [T in EventTypeName]: Record<string, unkno
       { lineId: '1', sku: 'SKU-42', quantity: 1, disposition: 'SCRAP', recoveredValueMinor: 0 },
     ],
   },
+  [ORDERS_ORDER_PLACED_V1]: {
+    orderId: 'ORD-1001',
+    channel: 'webshop',
+    currency: 'EUR',
+    placedAt: '2026-11-20T10:00:00.000Z',
+    promisedShipBy: '2026-11-21T16:00:00.000Z',
+    warehouseId: 'WH-1',
+    customerId: 'CUST-42',
+    lines: [
+      { lineId: '1', sku: 'SKU-42', quantity: 2, unitPriceMinor: 1999 },
+      { lineId: '2', sku: 'SKU-7', quantity: 1, unitPriceMinor: 0 },
+    ],
+  },
 };
 
 /** The aggregate id the example of each type is keyed by (`subject`). */
@@ -82,6 +96,7 @@ const EXAMPLE_SUBJECTS: { readonly [T in EventTypeName]: string } = {
   [STOCK_COUNTED_V1]: 'WH-1:SKU-42',
   [RETURN_RECEIVED_V1]: 'RMA-77',
   [RETURN_INSPECTED_V1]: 'RMA-77',
+  [ORDERS_ORDER_PLACED_V1]: 'ORD-1001',
 };
 
 /**
@@ -95,13 +110,20 @@ export function exampleEvent(
   return {
     specversion: '1.0',
     id: `${type}:3f9a2c7e-0b1d-4e8f-9a6b-5d4c3b2a1f00`,
-    source: type.startsWith('opsline.wms.') ? '/warehouses/WH-1/wms' : '/channels/webshop',
+    source: exampleSource(type),
     type,
     time: '2026-11-20T10:00:00.000Z',
     subject: EXAMPLE_SUBJECTS[type],
     datacontenttype: 'application/json',
     data: structuredClone(data),
   };
+}
+
+/** Where an example of `type` comes from: a WMS, a service (domain events) or a sales channel. */
+function exampleSource(type: string): string {
+  if (type.startsWith('opsline.wms.')) return '/warehouses/WH-1/wms';
+  if (type.startsWith('opsline.orders.')) return '/services/orders';
+  return '/channels/webshop';
 }
 
 /** Pass as a value to {@link exampleEventWith} to remove the attribute or field. */
