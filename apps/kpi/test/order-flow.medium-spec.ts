@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { exampleEvent } from '@opsline/contracts/testing/example-events';
-import { createPlatformApp, loadConfig } from '@opsline/platform';
+import { startServiceForTest } from '@opsline/service-kit/testing';
 import { createTestDatabase, TestDatabase } from '@opsline/persistence/testing';
 import { BrokerFixture, startTestBroker, waitFor } from '../../../libs/kafka-broker/test/broker-fixture';
 import { OrdersEnvironment } from '../../orders/src/orders.environment';
@@ -21,22 +21,16 @@ let pool: Pool;
 beforeAll(async () => {
   [broker, db] = await Promise.all([startTestBroker(), createTestDatabase({ name: __filename })]);
   pool = new Pool({ connectionString: db.url, max: 2 });
-  const vars = { DATABASE_URL: db.url, KAFKA_BROKERS: broker.broker.address, LOG_LEVEL: 'error' };
-  const ordersEnvironment = loadConfig(OrdersEnvironment, vars);
-  const kpiEnvironment = loadConfig(KpiEnvironment, vars);
-  [{ app: orders }, { app: kpi }] = await Promise.all([
-    createPlatformApp({
-      name: 'orders',
-      rootModule: OrdersModule.forRoot(ordersEnvironment),
-      environment: ordersEnvironment,
-      handleSignals: false,
-    }),
-    createPlatformApp({
-      name: 'kpi',
-      rootModule: KpiModule.forRoot(kpiEnvironment),
-      environment: kpiEnvironment,
-      handleSignals: false,
-    }),
+  const vars = { DATABASE_URL: db.url, KAFKA_BROKERS: broker.broker.address };
+  [orders, kpi] = await Promise.all([
+    startServiceForTest(
+      { name: 'orders', Environment: OrdersEnvironment, module: (env) => OrdersModule.forRoot(env) },
+      vars,
+    ),
+    startServiceForTest(
+      { name: 'kpi', Environment: KpiEnvironment, module: (env) => KpiModule.forRoot(env) },
+      vars,
+    ),
   ]);
 });
 

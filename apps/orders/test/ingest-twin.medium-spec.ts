@@ -2,7 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { INGEST_ORDERS_TOPIC } from '@opsline/contracts';
 import { exampleEvent } from '@opsline/contracts/testing/example-events';
-import { createPlatformApp, loadConfig } from '@opsline/platform';
+import { startServiceForTest } from '@opsline/service-kit/testing';
 import { createTestDatabase, TestDatabase } from '@opsline/persistence/testing';
 import { BrokerFixture, startTestBroker } from '../../../libs/kafka-broker/test/broker-fixture';
 import { OrdersEnvironment } from '../src/orders.environment';
@@ -21,19 +21,19 @@ const BATCH = 'application/cloudevents-batch+json';
 
 beforeAll(async () => {
   [broker, db] = await Promise.all([startTestBroker(), createTestDatabase({ name: __filename })]);
-  const environment = loadConfig(OrdersEnvironment, {
-    DATABASE_URL: db.url,
-    KAFKA_BROKERS: broker.broker.address,
-    OPSLINE_API_KEYS: KEYS,
-    HTTP_BODY_LIMIT_BYTES: String(64 * 1024),
-    LOG_LEVEL: 'error',
-  });
-  ({ app } = await createPlatformApp({
-    name: 'orders',
-    rootModule: OrdersModule.forRoot(environment),
-    environment,
-    handleSignals: false,
-  }));
+  app = await startServiceForTest(
+    {
+      name: 'orders',
+      Environment: OrdersEnvironment,
+      module: (environment) => OrdersModule.forRoot(environment),
+    },
+    {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: broker.broker.address,
+      OPSLINE_API_KEYS: KEYS,
+      HTTP_BODY_LIMIT_BYTES: String(64 * 1024),
+    },
+  );
   kafka = new Kafka({
     brokers: [broker.broker.address],
     clientId: 'ingest-spec',

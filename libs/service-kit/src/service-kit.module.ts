@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { domainTopicOf, ingestTopicOf, parseCloudEventBytes } from '@opsline/contracts';
 import { EventParser, MessagingModule } from '@opsline/messaging';
 import { EntityClass, MigrationClass, runMigrations, serviceDataSourceOptions } from '@opsline/persistence';
-import { PlatformMetrics, PlatformModule } from '@opsline/platform';
+import { CorrelationContext, PlatformMetrics, PlatformModule } from '@opsline/platform';
 import { DatabaseServiceEnvironment } from './database-service-environment';
 import { DataSource } from 'typeorm';
 
@@ -59,6 +59,8 @@ export class ServiceKitModule {
           kafkaBrokers: options.environment.KAFKA_BROKERS,
           topicOfEventType,
           parse,
+          // Log lines of a handler carry the correlation id the event was sent with (else its own id).
+          handlerScope: (event, run) => CorrelationContext.run(event.correlationid ?? event.id, run),
           metrics: {
             inject: [PlatformMetrics],
             useFactory: (metrics: PlatformMetrics) => ({

@@ -105,7 +105,12 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
         const eventType = this.reflector.get<string | undefined>(ON_EVENT_METADATA, method);
         if (eventType === undefined) continue;
         if (handlers.has(eventType)) throw new Error(`two @OnEvent handlers for ${eventType}`);
-        handlers.set(eventType, (method as EventHandlerFn).bind(instance));
+        const handle = (method as EventHandlerFn).bind(instance);
+        const scope = this.options.handlerScope;
+        handlers.set(
+          eventType,
+          scope === undefined ? handle : (event, context) => scope(event, () => handle(event, context)),
+        );
       }
     }
     return handlers;

@@ -1,5 +1,5 @@
 import { InjectionToken } from '@nestjs/common';
-import { EventParser } from '../consumer/consumed-event';
+import { ConsumedEvent, EventParser } from '../consumer/consumed-event';
 import { RetryPolicy } from '../consumer/retry-policy';
 import { DeadLetterReason } from '../consumer/dead-letter-publisher';
 
@@ -32,6 +32,11 @@ export interface MessagingModuleOptions {
   readonly consumerMaxWaitTimeMs?: number;
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
+  /**
+   * Runs each handler call inside a context of the caller's choosing (the platform enters the
+   * event's correlation id, so the handler's log lines carry it).
+   */
+  readonly handlerScope?: (event: ConsumedEvent, run: () => Promise<void>) => Promise<void>;
   /** How long shutdown may spend draining the outbox (default 5000 ms). */
   readonly outboxDrainTimeoutMs?: number;
   /** Builds the metrics sink from other providers (e.g. the platform's Prometheus instruments). */

@@ -1,0 +1,2 @@
+export { startServiceForTest } from './service-test-app';
+export type { ServiceUnderTest } from './service-test-app';
