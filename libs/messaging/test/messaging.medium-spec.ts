@@ -282,4 +282,42 @@ describe('batch consumer with inbox and dead letters', () => {
     expect(String(dead[0].message.headers?.[DeadLetterHeader.error])).toBe('inventory rule violated');
     expect(String(dead[0].message.headers?.[DeadLetterHeader.attempts])).toBe('3');
   });
+
+  it('hands consecutive events of a batch-handled type to its handler together, once each, in offset order', async () => {
+    const topic = 'batch-handled';
+    await send(
+      topic,
+      [1, 2, 3, 2].map((i) => JSON.stringify(orderPlaced(`ORD-B${i}`, `batch-${i}`))),
+    );
+    const calls: string[][] = [];
+    const consumer = new BatchConsumer({
+      kafka,
+      groupId: `group-${topic}`,
+      topics: [topic],
+      handlers: new Map(),
+      batchHandlers: new Map([
+        [
+          'opsline.order.placed.v1',
+          async (events, { manager }) => {
+            calls.push(events.map((e) => e.id));
+            for (const event of events)
+              await recordApplied(event, { manager, topic, partition: 0, offset: '0', headers: {} });
+          },
+        ],
+      ]),
+      dataSource: db.dataSource,
+      schema: TEST_SCHEMA,
+      parse,
+      deadLetters: new DeadLetterPublisher(producer, silentMessagingLogger),
+      logger: silentMessagingLogger,
+      maxWaitTimeMs: 100,
+    });
+    await consumer.start();
+    await waitFor('the batch applied', async () =>
+      (await appliedCount('evt-batch-3')) === 1 ? true : undefined,
+    );
+    await consumer.stop();
+    expect(calls).toEqual([['evt-batch-1', 'evt-batch-2', 'evt-batch-3']]);
+    expect(await appliedCount('evt-batch-2')).toBe(1);
+  });
 });

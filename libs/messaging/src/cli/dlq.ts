@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   });
   const [command, topic, ...positions] = positionals;
   if (topic === undefined || !['list', 'show', 'replay'].includes(command)) throw new Error(USAGE);
+  if (command === 'show' && positions.length === 0) throw new Error(USAGE);
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
   const logger = {
     info: () => undefined,

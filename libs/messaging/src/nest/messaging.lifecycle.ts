@@ -9,11 +9,11 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { BatchConsumer } from '../consumer/batch-consumer';
-import { EventHandlerFn } from '../consumer/consumed-event';
+import { EventBatchHandlerFn, EventHandlerFn } from '../consumer/consumed-event';
 import { DeadLetterPublisher } from '../consumer/dead-letter-publisher';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { MessagingLogger } from '../messaging-logger';
-import { ON_EVENT_METADATA } from './on-event.decorator';
+import { ON_EVENT_BATCH_METADATA, ON_EVENT_METADATA } from './on-event.decorator';
 import {
   KAFKA_CLIENT,
   KAFKA_PRODUCER,
@@ -63,14 +63,16 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       onBacklog: this.metrics.onOutboxBacklog,
     });
     await this.relay.start();
-    const handlers = this.discoverHandlers();
-    if (handlers.size === 0) return;
-    const topics = [...new Set([...handlers.keys()].map((type) => this.options.topicOfEventType(type)))];
+    const { handlers, batchHandlers } = this.discoverHandlers();
+    const eventTypes = [...handlers.keys(), ...batchHandlers.keys()];
+    if (eventTypes.length === 0) return;
+    const topics = [...new Set(eventTypes.map((type) => this.options.topicOfEventType(type)))];
     this.consumer = new BatchConsumer({
       kafka: this.kafka,
       groupId: this.options.consumerGroup ?? `opsline-${this.options.serviceName}`,
       topics,
       handlers,
+      batchHandlers,
       dataSource: this.dataSource,
       schema: this.options.schema,
       parse: this.options.parse,
@@ -83,7 +85,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       onLag: this.metrics.onLag,
     });
     await this.consumer.start();
-    this.logger.log({ msg: 'consuming', topics, eventTypes: [...handlers.keys()] });
+    this.logger.log({ msg: 'consuming', topics, eventTypes });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -92,9 +94,40 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     await this.producer.disconnect();
   }
 
-  /** Every @OnEvent method of every provider, by event type; two handlers for one type is a bug. */
-  private discoverHandlers(): Map<string, EventHandlerFn> {
+  /** Every @OnEvent and @OnEventBatch method of every provider, by event type; two for one type is a bug. */
+  private discoverHandlers(): {
+    handlers: Map<string, EventHandlerFn>;
+    batchHandlers: Map<string, EventBatchHandlerFn>;
+  } {
     const handlers = new Map<string, EventHandlerFn>();
+    const batchHandlers = new Map<string, EventBatchHandlerFn>();
+    const scope = this.options.handlerScope;
+    for (const { instance, method, eventType, batched } of this.decoratedMethods()) {
+      if (handlers.has(eventType) || batchHandlers.has(eventType))
+        throw new Error(`two handlers for ${eventType}`);
+      if (batched) {
+        const handle = (method as EventBatchHandlerFn).bind(instance);
+        batchHandlers.set(
+          eventType,
+          scope === undefined ? handle : (events, context) => scope(events[0], () => handle(events, context)),
+        );
+      } else {
+        const handle = (method as EventHandlerFn).bind(instance);
+        handlers.set(
+          eventType,
+          scope === undefined ? handle : (event, context) => scope(event, () => handle(event, context)),
+        );
+      }
+    }
+    return { handlers, batchHandlers };
+  }
+
+  private *decoratedMethods(): Generator<{
+    instance: object;
+    method: unknown;
+    eventType: string;
+    batched: boolean;
+  }> {
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       if (instance === null || typeof instance !== 'object') continue;
@@ -102,17 +135,11 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       for (const name of this.scanner.getAllMethodNames(prototype)) {
         const method = (instance as Record<string, unknown>)[name];
         if (typeof method !== 'function') continue;
-        const eventType = this.reflector.get<string | undefined>(ON_EVENT_METADATA, method);
-        if (eventType === undefined) continue;
-        if (handlers.has(eventType)) throw new Error(`two @OnEvent handlers for ${eventType}`);
-        const handle = (method as EventHandlerFn).bind(instance);
-        const scope = this.options.handlerScope;
-        handlers.set(
-          eventType,
-          scope === undefined ? handle : (event, context) => scope(event, () => handle(event, context)),
-        );
+        const single = this.reflector.get<string | undefined>(ON_EVENT_METADATA, method);
+        const batched = this.reflector.get<string | undefined>(ON_EVENT_BATCH_METADATA, method);
+        if (single !== undefined) yield { instance, method, eventType: single, batched: false };
+        if (batched !== undefined) yield { instance, method, eventType: batched, batched: true };
       }
     }
-    return handlers;
   }
 }

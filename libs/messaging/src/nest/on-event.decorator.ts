@@ -7,3 +7,14 @@ export const ON_EVENT_METADATA = 'opsline:on-event';
  * database transaction with `(event, context)`; `context.manager` carries the transaction.
  */
 export const OnEvent = (eventType: string): MethodDecorator => SetMetadata(ON_EVENT_METADATA, eventType);
+
+export const ON_EVENT_BATCH_METADATA = 'opsline:on-event-batch';
+
+/**
+ * Marks a provider method as the handler of one CloudEvents type that takes consecutive events of
+ * that type together, `(events, context)`, in the consumer's transaction: one multi-row statement
+ * instead of a round trip per event (read models, bulk upserts). On failure it is called again
+ * with one event at a time, so the failing event is dead-lettered alone.
+ */
+export const OnEventBatch = (eventType: string): MethodDecorator =>
+  SetMetadata(ON_EVENT_BATCH_METADATA, eventType);
