@@ -238,11 +238,19 @@ export class BatchConsumer {
   }
 
   /** Commits the offset after `offset`: everything up to it is applied or dead-lettered. */
-  private async commit({ batch, resolveOffset }: EachBatchPayload, offset: string): Promise<void> {
+  /**
+   * Commits through the batch's own handle: `consumer.commitOffsets` is skipped once `stop()` has
+   * begun, which would leave the batch finished during shutdown uncommitted and redelivered.
+   */
+  private async commit(
+    { batch, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload,
+    offset: string,
+  ): Promise<void> {
     resolveOffset(offset);
-    await this.consumer.commitOffsets([
-      { topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() },
-    ]);
+    const next = (BigInt(offset) + 1n).toString();
+    await commitOffsetsIfNecessary({
+      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+    });
   }
 
   private sleep(ms: number): Promise<void> {
