@@ -1,3 +1,4 @@
+import { RETURN_REASON_CODES } from '@opsline/contracts';
 import { randomUUID } from 'node:crypto';
 
 /** A CloudEvent as the simulator sends it, with the ingest path it goes to. */
@@ -17,14 +18,6 @@ export interface SimulatedEvent {
 
 const CHANNELS = ['webshop', 'marketplace', 'b2b-portal'];
 const WAREHOUSES = ['WH-1', 'WH-2', 'WH-3'];
-const RETURN_REASONS = [
-  'DAMAGED',
-  'DEFECTIVE',
-  'WRONG_ITEM',
-  'NOT_AS_DESCRIBED',
-  'SIZE_FIT',
-  'NO_LONGER_NEEDED',
-];
 const HOUR = 3_600_000;
 
 /** A small deterministic generator, so a run can be repeated with the same seed. */
@@ -163,7 +156,9 @@ export function generateOperations(
           {
             returnId,
             orderId,
-            lines: [{ lineId: line.lineId, sku: line.sku, quantity: 1, reasonCode: pick(RETURN_REASONS) }],
+            lines: [
+              { lineId: line.lineId, sku: line.sku, quantity: 1, reasonCode: pick(RETURN_REASON_CODES) },
+            ],
           },
           '/portals/returns',
         ),

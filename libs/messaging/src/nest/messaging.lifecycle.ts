@@ -12,7 +12,7 @@ import { BatchConsumer } from '../consumer/batch-consumer';
 import { EventBatchHandlerFn, EventHandlerFn } from '../consumer/consumed-event';
 import { DeadLetterPublisher } from '../consumer/dead-letter-publisher';
 import { OutboxRelay } from '../outbox/outbox-relay';
-import { MessagingLogger } from '../messaging-logger';
+import { nestMessagingLogger } from '../messaging-logger';
 import { ON_EVENT_BATCH_METADATA, ON_EVENT_METADATA } from './on-event.decorator';
 import {
   KAFKA_CLIENT,
@@ -22,14 +22,6 @@ import {
   MessagingMetrics,
   MessagingModuleOptions,
 } from './messaging.options';
-
-function toMessagingLogger(logger: Logger): MessagingLogger {
-  return {
-    info: (message, fields) => logger.log({ msg: message, ...fields }),
-    warn: (message, fields) => logger.warn({ msg: message, ...fields }),
-    error: (message, fields) => logger.error({ msg: message, ...fields }),
-  };
-}
 
 /**
  * Starts the producer, the outbox relay and (when the service has @OnEvent handlers) the batch
@@ -53,7 +45,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const log = toMessagingLogger(this.logger);
+    const log = nestMessagingLogger('Messaging');
     await this.producer.connect();
     this.relay = new OutboxRelay({
       databaseUrl: this.options.databaseUrl,

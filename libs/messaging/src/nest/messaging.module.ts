@@ -1,7 +1,8 @@
-import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Kafka, Partitioners } from 'kafkajs';
 import { createKafkaClient } from '../kafka/kafka-client';
+import { nestMessagingLogger } from '../messaging-logger';
 import { IngestPublisher } from '../ingest/ingest-publisher';
 import { Outbox } from '../outbox/outbox';
 import { MessagingLifecycle } from './messaging.lifecycle';
@@ -23,7 +24,6 @@ import {
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingModuleOptions): DynamicModule {
-    const logger = new Logger('kafkajs');
     return {
       module: MessagingModule,
       imports: [DiscoveryModule],
@@ -40,11 +40,7 @@ export class MessagingModule {
             createKafkaClient({
               brokers: options.kafkaBrokers,
               clientId: `opsline-${options.serviceName}`,
-              logger: {
-                info: (message, fields) => logger.log({ msg: message, ...fields }),
-                warn: (message, fields) => logger.warn({ msg: message, ...fields }),
-                error: (message, fields) => logger.error({ msg: message, ...fields }),
-              },
+              logger: nestMessagingLogger('kafkajs'),
             }),
         },
         {
