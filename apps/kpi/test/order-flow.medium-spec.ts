@@ -130,4 +130,20 @@ describe('an order placed over HTTP flows ingest topic → orders → outbox →
     expect(reasons[0]).toContain('ORD-F2');
     expect(await orderFact('ORD-F2')).toEqual({ units_ordered: 2, order_value_minor: '1999' });
   });
+
+  it('reports consumer lag, outbox backlog and dead letters at /metrics', async () => {
+    const metrics = async (app: NestFastifyApplication): Promise<string> =>
+      (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const ordersMetrics = await metrics(orders);
+    expect(ordersMetrics).toMatch(
+      /opsline_dead_letters_total\{topic="opsline.ingest.orders",reason="handler-failed"\} 1/,
+    );
+    expect(ordersMetrics).toMatch(/opsline_outbox_backlog\{service="orders"\} 0/);
+    expect(ordersMetrics).toMatch(
+      /opsline_consumer_lag\{topic="opsline.ingest.orders",partition="\d",group="opsline-orders"\} 0/,
+    );
+    expect(await metrics(kpi)).toMatch(
+      /opsline_consumer_lag\{topic="opsline.orders",partition="\d",group="opsline-kpi"\} 0/,
+    );
+  });
 });
