@@ -24,6 +24,7 @@ import { ORDER_PLACED_V1, OrderPlacedV1, parseCloudEventBytes } from '@opsline/c
 import { exampleEvent } from '@opsline/contracts/testing/example-events';
 import { createTestDatabase, MigratedTestDatabase } from '@opsline/persistence/testing';
 import { BrokerProcess, spawnBroker } from '../../kafka-broker/bench/broker-process';
+import { measureNestServerKafka } from './nest-server-kafka.stage';
 import { BatchConsumer } from '../src/consumer/batch-consumer';
 import {
   ConsumedEvent,
@@ -630,6 +631,24 @@ async function main(): Promise<void> {
     const upsertRate = rate(EVENTS, upsertCpu.seconds);
     console.log(rateLine('raw upsert (pg, 500 rows a statement)', EVENTS, upsertCpu.seconds, 'rows'));
     console.log(`  ${cpuLine(upsertCpu)}`);
+
+    // 3b. @nestjs/microservices ServerKafka, one message and one upsert at a time (the alternative)
+    const nest = await measureNestServerKafka({
+      brokers: [broker.address],
+      topic: RAW_TOPIC,
+      databaseUrl: db.url,
+      insertSql: `INSERT INTO ${SCHEMA}.order_facts (order_id, channel, total_minor, placed_at)
+        VALUES ($1, $2, $3, $4) ${UPSERT_CONFLICT}`,
+      toRow: (value) => factOf(value as BenchEvent),
+      expected: EVENTS,
+    });
+    console.log(
+      rateLine(
+        'Nest ServerKafka @EventPattern, 1 upsert per event (no inbox, no DLQ)',
+        nest.applied,
+        nest.seconds,
+      ),
+    );
 
     // 4. pipelines
     const summary: string[] = [];
