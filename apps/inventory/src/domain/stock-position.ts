@@ -1,0 +1,159 @@
+import {
+  CountEntry,
+  ledgerEntryKey,
+  onHandChange,
+  orderLineKey,
+  reservedChange,
+  sortLedger,
+  StockLedgerEntry,
+} from './stock-ledger';
+import { compareIds } from './ordering';
+
+/**
+ * A warehouse × SKU position (contract §5). `available = onHand − reserved` and may be negative:
+ * a count, a negative adjustment or a shipment beyond its reservation can leave fewer units on hand
+ * than are promised. Reservations are then kept (they are promises to customers; un-reserving would
+ * silently pick a loser) and the shortfall stays visible as negative available: nothing new is
+ * reserved, and the reorder policy sees it as below any reorder point. On-hand itself is not
+ * clamped at 0 either, so a shipment confirmed before its receipt arrives still adds up afterwards.
+ */
+export interface StockPosition {
+  readonly warehouseId: string;
+  readonly sku: string;
+  readonly onHand: number;
+  readonly reserved: number;
+  readonly available: number;
+}
+
+/** A ledger entry with what it did to the position, in business-time order. */
+export interface ExplainedLedgerEntry {
+  readonly entry: StockLedgerEntry;
+  readonly key: string;
+  /** A second copy of a key already applied: kept for the record, with no effect. */
+  readonly duplicate: boolean;
+  readonly onHandDelta: number;
+  readonly reservedDelta: number;
+  readonly onHandAfter: number;
+  readonly reservedAfter: number;
+}
+
+/** A cycle count judged against on-hand at its business time, for `inventoryAccuracy` [countedAt]. */
+export interface CountOutcome {
+  readonly countId: string;
+  readonly warehouseId: string;
+  readonly sku: string;
+  readonly at: string;
+  readonly countedQuantity: number;
+  /** On-hand from every movement before the count by business time. */
+  readonly onHandAtCount: number;
+  /** `countedQuantity === onHandAtCount`. */
+  readonly countAccurate: boolean;
+}
+
+/** A position with the ledger that explains it. */
+export interface StockLedgerView {
+  readonly position: StockPosition;
+  /** Every entry in business-time order with its effect. */
+  readonly explained: readonly ExplainedLedgerEntry[];
+  /** Every cycle count in business-time order. */
+  readonly counts: readonly CountOutcome[];
+  /** Open reservation per order line ({@link orderLineKey}), lines with none left omitted. */
+  readonly openReservations: ReadonlyMap<string, number>;
+}
+
+/**
+ * Folds a position's ledger in business-time order: on-hand follows receipts, restocks, shipments
+ * and adjustments and is replaced by each cycle count; movements after a count apply on top of it.
+ * Entries are sorted first, so any arrival order of the same entries gives the same view — a count
+ * that arrives late still replaces only what happened before it by business time. Entries of other
+ * positions are ignored, so a caller may pass a warehouse's whole ledger.
+ */
+export function computeStockPosition(
+  warehouseId: string,
+  sku: string,
+  entries: Iterable<StockLedgerEntry>,
+): StockLedgerView {
+  const own = [...entries].filter((entry) => entry.warehouseId === warehouseId && entry.sku === sku);
+  const seen = new Set<string>();
+  const explained: ExplainedLedgerEntry[] = [];
+  const counts: CountOutcome[] = [];
+  const openReservations = new Map<string, number>();
+  let onHand = 0;
+  let reserved = 0;
+
+  for (const entry of sortLedger(own)) {
+    const key = ledgerEntryKey(entry);
+    if (seen.has(key)) {
+      explained.push(explain(entry, key, true, 0, 0, onHand, reserved));
+      continue;
+    }
+    seen.add(key);
+    if (entry.kind === 'count') counts.push(judgeCount(entry, onHand));
+    const onHandDelta = onHandChange(entry, onHand);
+    const reservedDelta = reservedChange(entry);
+    onHand += onHandDelta;
+    reserved += reservedDelta;
+    if (entry.kind === 'reservation' || entry.kind === 'release' || entry.kind === 'shipment') {
+      trackLineReservation(openReservations, orderLineKey(entry.orderId, entry.lineId), reservedDelta);
+    }
+    explained.push(explain(entry, key, false, onHandDelta, reservedDelta, onHand, reserved));
+  }
+
+  return {
+    position: { warehouseId, sku, onHand, reserved, available: onHand - reserved },
+    explained,
+    counts,
+    openReservations,
+  };
+}
+
+/**
+ * Every position that has at least one entry, ordered by warehouse id then SKU ({@link compareIds}).
+ */
+export function computeStockPositions(entries: Iterable<StockLedgerEntry>): StockLedgerView[] {
+  const byPosition = new Map<string, { warehouseId: string; sku: string; entries: StockLedgerEntry[] }>();
+  for (const entry of entries) {
+    const key = `${entry.warehouseId}/${entry.sku}`;
+    const group = byPosition.get(key) ?? { warehouseId: entry.warehouseId, sku: entry.sku, entries: [] };
+    group.entries.push(entry);
+    byPosition.set(key, group);
+  }
+  return [...byPosition.values()]
+    .sort((a, b) => compareIds(a.warehouseId, b.warehouseId) || compareIds(a.sku, b.sku))
+    .map((group) => computeStockPosition(group.warehouseId, group.sku, group.entries));
+}
+
+/** Units still reserved for one order line in a position's view (0 when none). */
+export function openReservationOf(view: StockLedgerView, orderId: string, lineId: string): number {
+  return view.openReservations.get(orderLineKey(orderId, lineId)) ?? 0;
+}
+
+function trackLineReservation(open: Map<string, number>, lineKey: string, delta: number): void {
+  const units = (open.get(lineKey) ?? 0) + delta;
+  if (units === 0) open.delete(lineKey);
+  else open.set(lineKey, units);
+}
+
+function judgeCount(entry: CountEntry, onHandAtCount: number): CountOutcome {
+  return {
+    countId: entry.countId,
+    warehouseId: entry.warehouseId,
+    sku: entry.sku,
+    at: entry.at,
+    countedQuantity: entry.countedQuantity,
+    onHandAtCount,
+    countAccurate: entry.countedQuantity === onHandAtCount,
+  };
+}
+
+function explain(
+  entry: StockLedgerEntry,
+  key: string,
+  duplicate: boolean,
+  onHandDelta: number,
+  reservedDelta: number,
+  onHandAfter: number,
+  reservedAfter: number,
+): ExplainedLedgerEntry {
+  return { entry, key, duplicate, onHandDelta, reservedDelta, onHandAfter, reservedAfter };
+}
