@@ -14,7 +14,7 @@
  * the other (all writes, then the relay drains the outbox, then the consumer drains the topic), which
  * shows what each stage costs and can do on its own; BENCH_RELAY_BATCH the relay's batch size.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
@@ -23,8 +23,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 import { ORDER_PLACED_V1, OrderPlacedV1, parseCloudEventBytes } from '@opsline/contracts';
 import { exampleEvent } from '@opsline/contracts/testing/example-events';
 import { createTestDatabase, MigratedTestDatabase } from '@opsline/persistence/testing';
-import { BrokerProcess, spawnBroker } from '../../kafka-broker/bench/broker-process';
+import { spawnBroker } from '../../kafka-broker/bench/broker-process';
 import { measureNestServerKafka } from './nest-server-kafka.stage';
+import { CpuMeter, CpuSplit, cpuLine } from './cpu-meter';
 import { BatchConsumer } from '../src/consumer/batch-consumer';
 import {
   ConsumedEvent,
@@ -67,7 +68,6 @@ const runName = ({ mode, staged }: PipelineRun) => `${staged ? 'staged' : 'pipel
 const pipelineTopic = (run: PipelineRun) => `bench.${runName(run)}.orders`;
 const groupOf = (run: PipelineRun) => `bench-${runName(run)}`;
 const TARGETS = { ofBaseline: 0.5, pipeline: 5_000 };
-const CLOCK_TICKS_PER_SECOND = 100;
 
 /** The table the pipeline's handler (and the raw upsert) writes: one row per order. */
 class CreateOrderFacts1764000000100 implements MigrationInterface {
@@ -136,118 +136,6 @@ function factOf(event: { time: string; data: OrderPlacedV1 }): OrderFact {
 
 // ---------------------------------------------------------------------------------------------
 // CPU accounting: this process, the broker process, and PostgreSQL read from /proc
-
-interface PostgresPids {
-  /** Backends connected to the bench database (this run's pools, the relay, the listener). */
-  backends: number[];
-  /** walwriter, checkpointer, background writer: shared with anything else on the server. */
-  background: number[];
-}
-
-function procCpuSeconds(pid: number): number | undefined {
-  try {
-    // /proc/<pid>/stat fields 14 and 15: utime and stime in clock ticks.
-    const fields = readProc(`/proc/${pid}/stat`).split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return undefined; // exited, or not readable by this user
-  }
-}
-
-/** Busy and total CPU seconds of the whole machine (all cores), from /proc/stat. */
-function machineCpuSeconds(): { busy: number; total: number } {
-  const [, ...ticks] = readProc('/proc/stat').split('\n')[0].trim().split(/\s+/).map(Number);
-  const total = ticks.reduce((sum, t) => sum + t, 0);
-  const idle = ticks[3] + ticks[4]; // idle + iowait
-  return { busy: (total - idle) / CLOCK_TICKS_PER_SECOND, total: total / CLOCK_TICKS_PER_SECOND };
-}
-
-function readProc(path: string): string {
-  return readFileSync(path, 'utf8');
-}
-
-class CpuMeter {
-  constructor(
-    private readonly broker: BrokerProcess,
-    private readonly admin: Client,
-    private readonly databaseName: string,
-  ) {}
-
-  async snapshot(): Promise<CpuSnapshot> {
-    const { rows } = await this.admin.query<{ pid: number; mine: boolean }>(
-      `SELECT pid, datname = $1 AS mine FROM pg_stat_activity
-       WHERE datname = $1 OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`,
-      [this.databaseName],
-    );
-    const pids: PostgresPids = {
-      backends: rows.filter((r) => r.mine).map((r) => r.pid),
-      background: rows.filter((r) => !r.mine).map((r) => r.pid),
-    };
-    const postgres = new Map<number, number>();
-    for (const pid of [...pids.backends, ...pids.background]) {
-      const cpu = procCpuSeconds(pid);
-      if (cpu !== undefined) postgres.set(pid, cpu);
-    }
-    return {
-      at: process.hrtime.bigint(),
-      bench: process.cpuUsage(),
-      broker: this.broker.cpuSeconds(),
-      pids,
-      postgres,
-      machine: machineCpuSeconds(),
-    };
-  }
-
-  async since(before: CpuSnapshot): Promise<CpuSplit> {
-    const after = await this.snapshot();
-    const bench = process.cpuUsage(before.bench);
-    // A backend that appeared during the phase counts from zero; one that exited is lost (pools keep theirs).
-    const delta = (pids: number[]) =>
-      pids.reduce((sum, pid) => sum + (after.postgres.get(pid) ?? 0) - (before.postgres.get(pid) ?? 0), 0);
-    return {
-      seconds: Number(after.at - before.at) / 1e9,
-      bench: (bench.user + bench.system) / 1e6,
-      broker: after.broker - before.broker,
-      postgresBackends: after.postgres.size === 0 ? undefined : delta(after.pids.backends),
-      postgresBackground: after.postgres.size === 0 ? undefined : delta(after.pids.background),
-      machineBusy: after.machine.busy - before.machine.busy,
-      machineTotal: after.machine.total - before.machine.total,
-    };
-  }
-}
-
-interface CpuSnapshot {
-  at: bigint;
-  bench: NodeJS.CpuUsage;
-  broker: number;
-  pids: PostgresPids;
-  postgres: Map<number, number>;
-  machine: { busy: number; total: number };
-}
-
-interface CpuSplit {
-  seconds: number;
-  bench: number;
-  broker: number;
-  postgresBackends: number | undefined;
-  postgresBackground: number | undefined;
-  machineBusy: number;
-  machineTotal: number;
-}
-
-function cpuLine(cpu: CpuSplit): string {
-  const share = (x: number) => `${((100 * x) / cpu.seconds).toFixed(0)}%`;
-  const part = (label: string, x: number | undefined) =>
-    x === undefined ? `${label} n/a` : `${label} ${x.toFixed(2)} s (${share(x)})`;
-  const ours = cpu.bench + cpu.broker + (cpu.postgresBackends ?? 0) + (cpu.postgresBackground ?? 0);
-  const cores = cpu.machineTotal / cpu.seconds;
-  return (
-    `CPU (% of one core): ${part('bench', cpu.bench)}, ${part('broker', cpu.broker)}, ` +
-    `${part('postgres backends', cpu.postgresBackends)}, ${part('postgres wal/ckpt/bgwriter', cpu.postgresBackground)}; ` +
-    `machine ${share(cpu.machineBusy)} of ${(cores * 100).toFixed(0)}% busy, ` +
-    `${share(Math.max(0, cpu.machineBusy - ours))} not ours`
-  );
-}
 
 function rate(count: number, seconds: number): number {
   return count / seconds;
