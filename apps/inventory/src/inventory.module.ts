@@ -2,7 +2,18 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { INGEST_TOPIC_EVENT_TYPES, INGEST_WAREHOUSE_TOPIC } from '@opsline/contracts';
 import { createMessagingTablesMigration } from '@opsline/messaging';
 import { createIngestController, ServiceKitModule } from '@opsline/service-kit';
+import { AllocateOrderUseCase } from './application/allocate-order.use-case';
+import { ApplyShipmentUseCase } from './application/apply-shipment.use-case';
+import { RecordStockMovementUseCase } from './application/record-stock-movement.use-case';
+import { SetReorderPolicyUseCase } from './application/set-reorder-policy.use-case';
+import { PositionSettler } from './application/settle-positions';
 import { InventoryEnvironment } from './inventory.environment';
+import { INVENTORY_ENTITIES } from './infrastructure/inventory.entities';
+import { InventoryController } from './infrastructure/inventory.controller';
+import { InventoryRepository } from './infrastructure/inventory.repository';
+import { CreateInventory1764000000300 } from './infrastructure/migrations/1764000000300-create-inventory';
+import { OrderEventsHandler } from './infrastructure/order-events.handler';
+import { WarehouseEventsHandler } from './infrastructure/warehouse-events.handler';
 
 /** Every WMS event type: they all arrive on the warehouse ingest topic. */
 const WAREHOUSE_EVENT_TYPES = INGEST_TOPIC_EVENT_TYPES[INGEST_WAREHOUSE_TOPIC];
@@ -17,11 +28,22 @@ export class InventoryModule {
         ServiceKitModule.forRoot({
           serviceName: 'inventory',
           environment,
-          entities: [],
-          migrations: [createMessagingTablesMigration('inventory')],
+          entities: INVENTORY_ENTITIES,
+          migrations: [createMessagingTablesMigration('inventory'), CreateInventory1764000000300],
         }),
       ],
+      providers: [
+        InventoryRepository,
+        PositionSettler,
+        RecordStockMovementUseCase,
+        ApplyShipmentUseCase,
+        AllocateOrderUseCase,
+        SetReorderPolicyUseCase,
+        WarehouseEventsHandler,
+        OrderEventsHandler,
+      ],
       controllers: [
+        InventoryController,
         createIngestController({
           path: 'warehouse',
           topic: INGEST_WAREHOUSE_TOPIC,

@@ -57,6 +57,7 @@ export {
   URI_REFERENCE_RULE,
 } from './envelope/uri-reference';
 export * from './events/ingest';
+export * from './events/inventory';
 export * from './events/orders';
 export * from './registry';
 export * from './topics';

@@ -9,6 +9,22 @@ import { RETURN_REQUESTED_V1, ReturnRequestedV1 } from './events/ingest/return-r
 import { SHIPMENT_CONFIRMED_V1, ShipmentConfirmedV1 } from './events/ingest/shipment-confirmed.v1';
 import { STOCK_ADJUSTED_V1, StockAdjustedV1 } from './events/ingest/stock-adjusted.v1';
 import { STOCK_COUNTED_V1, StockCountedV1 } from './events/ingest/stock-counted.v1';
+import {
+  INVENTORY_STOCK_BACKORDERED_V1,
+  InventoryStockBackorderedV1,
+} from './events/inventory/inventory-stock-backordered.v1';
+import {
+  INVENTORY_STOCK_LEVEL_LOW_V1,
+  InventoryStockLevelLowV1,
+} from './events/inventory/inventory-stock-level-low.v1';
+import {
+  INVENTORY_STOCK_RESERVED_V1,
+  InventoryStockReservedV1,
+} from './events/inventory/inventory-stock-reserved.v1';
+import {
+  INVENTORY_STOCK_SHIPPED_V1,
+  InventoryStockShippedV1,
+} from './events/inventory/inventory-stock-shipped.v1';
 import { ORDERS_ORDER_PLACED_V1, OrdersOrderPlacedV1 } from './events/orders/orders-order-placed.v1';
 
 /** Event type → the class its `data` is validated as and turned into. */
@@ -32,6 +48,10 @@ export const EVENT_DATA_CLASSES = {
   [RETURN_INSPECTED_V1]: ReturnInspectedV1,
   // domain (contract §3): `events/<service>/*.v1.ts`, published on the service's topic
   [ORDERS_ORDER_PLACED_V1]: OrdersOrderPlacedV1,
+  [INVENTORY_STOCK_RESERVED_V1]: InventoryStockReservedV1,
+  [INVENTORY_STOCK_BACKORDERED_V1]: InventoryStockBackorderedV1,
+  [INVENTORY_STOCK_SHIPPED_V1]: InventoryStockShippedV1,
+  [INVENTORY_STOCK_LEVEL_LOW_V1]: InventoryStockLevelLowV1,
 } as const satisfies EventDataClassMap;
 
 /** Every registered event type, `'opsline.order.placed.v1' | …`. */

@@ -7,6 +7,10 @@ import { RETURN_REQUESTED_V1 } from '../events/ingest/return-requested.v1';
 import { SHIPMENT_CONFIRMED_V1 } from '../events/ingest/shipment-confirmed.v1';
 import { STOCK_ADJUSTED_V1 } from '../events/ingest/stock-adjusted.v1';
 import { STOCK_COUNTED_V1 } from '../events/ingest/stock-counted.v1';
+import { INVENTORY_STOCK_BACKORDERED_V1 } from '../events/inventory/inventory-stock-backordered.v1';
+import { INVENTORY_STOCK_LEVEL_LOW_V1 } from '../events/inventory/inventory-stock-level-low.v1';
+import { INVENTORY_STOCK_RESERVED_V1 } from '../events/inventory/inventory-stock-reserved.v1';
+import { INVENTORY_STOCK_SHIPPED_V1 } from '../events/inventory/inventory-stock-shipped.v1';
 import { ORDERS_ORDER_PLACED_V1 } from '../events/orders/orders-order-placed.v1';
 import type { EventTypeName } from '../registry';
 
@@ -83,6 +87,44 @@ export const EXAMPLE_DATA: { readonly [T in EventTypeName]: Record<string, unkno
       { lineId: '2', sku: 'SKU-7', quantity: 1, unitPriceMinor: 0 },
     ],
   },
+  [INVENTORY_STOCK_RESERVED_V1]: {
+    orderId: 'ORD-1001',
+    warehouseId: 'WH-1',
+    reservedAt: '2026-11-20T10:00:00.000Z',
+    cause: 'allocation',
+    trigger: 'allocation',
+    lines: [{ lineId: '1', sku: 'SKU-42', quantity: 2 }],
+    firstAttempt: [
+      { lineId: '1', sku: 'SKU-42', ordered: 2, reserved: 2, backordered: 0 },
+      { lineId: '2', sku: 'SKU-7', ordered: 1, reserved: 0, backordered: 1 },
+    ],
+  },
+  [INVENTORY_STOCK_BACKORDERED_V1]: {
+    orderId: 'ORD-1001',
+    warehouseId: 'WH-1',
+    placedAt: '2026-11-20T10:00:00.000Z',
+    lines: [{ lineId: '2', sku: 'SKU-7', quantity: 1 }],
+    firstAttempt: [
+      { lineId: '1', sku: 'SKU-42', ordered: 2, reserved: 2, backordered: 0 },
+      { lineId: '2', sku: 'SKU-7', ordered: 1, reserved: 0, backordered: 1 },
+    ],
+  },
+  [INVENTORY_STOCK_SHIPPED_V1]: {
+    orderId: 'ORD-1001',
+    shipmentId: 'SHP-9001',
+    warehouseId: 'WH-1',
+    shippedAt: '2026-11-20T15:00:00.000Z',
+    lines: [
+      { lineId: '1', sku: 'SKU-42', shipped: 2, fromReservation: 2, unreserved: 0, backorderReduced: 0 },
+    ],
+  },
+  [INVENTORY_STOCK_LEVEL_LOW_V1]: {
+    warehouseId: 'WH-1',
+    sku: 'SKU-42',
+    detectedAt: '2026-11-20T15:00:00.000Z',
+    available: 3,
+    reorderPoint: 10,
+  },
 };
 
 /** The aggregate id the example of each type is keyed by (`subject`). */
@@ -97,6 +139,10 @@ const EXAMPLE_SUBJECTS: { readonly [T in EventTypeName]: string } = {
   [RETURN_RECEIVED_V1]: 'RMA-77',
   [RETURN_INSPECTED_V1]: 'RMA-77',
   [ORDERS_ORDER_PLACED_V1]: 'ORD-1001',
+  [INVENTORY_STOCK_RESERVED_V1]: 'ORD-1001',
+  [INVENTORY_STOCK_BACKORDERED_V1]: 'ORD-1001',
+  [INVENTORY_STOCK_SHIPPED_V1]: 'ORD-1001',
+  [INVENTORY_STOCK_LEVEL_LOW_V1]: 'WH-1:SKU-42',
 };
 
 /**
@@ -123,6 +169,7 @@ export function exampleEvent(
 function exampleSource(type: string): string {
   if (type.startsWith('opsline.wms.')) return '/warehouses/WH-1/wms';
   if (type.startsWith('opsline.orders.')) return '/services/orders';
+  if (type.startsWith('opsline.inventory.')) return '/services/inventory';
   return '/channels/webshop';
 }
 

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { ShipmentConfirmedV1 } from '@opsline/contracts';
+import { Outbox } from '@opsline/messaging';
+import { EntityManager } from 'typeorm';
+import { consumeForShipment } from '../domain/backorder-queue';
+import { ledgerEntryKey } from '../domain/stock-ledger';
+import { computeStockPosition, openReservationOf, StockLedgerView } from '../domain/stock-position';
+import { InventoryRepository } from '../infrastructure/inventory.repository';
+import { EventCause, inventoryOutboxEntries } from './inventory-wire-events';
+import { PositionSettler } from './settle-positions';
+
+/** A shipment confirmation from the WMS. */
+export interface ApplyShipmentCommand {
+  readonly cause: EventCause;
+  /** The event `time`: when it shipped. */
+  readonly shippedAt: string;
+  readonly shipment: ShipmentConfirmedV1;
+}
+
+/**
+ * Applies a shipment: on-hand goes down, each line's open reservation is consumed first (the
+ * domain's `consumeForShipment`), units shipped beyond it shrink the line's backorder; then the
+ * positions are settled and `stock-shipped` is published. A duplicate shipment has no effect.
+ */
+@Injectable()
+export class ApplyShipmentUseCase {
+  constructor(
+    private readonly repository: InventoryRepository,
+    private readonly settler: PositionSettler,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async execute(manager: EntityManager, command: ApplyShipmentCommand): Promise<'applied' | 'duplicate'> {
+    const { shipment, shippedAt } = command;
+    const { warehouseId, orderId } = shipment;
+    const skus = [...new Set(shipment.lines.map((line) => line.sku))];
+    const before = await this.repository.lockPositions(
+      manager,
+      skus.map((sku) => ({ warehouseId, sku })),
+    );
+    const views = new Map<string, StockLedgerView>();
+    for (const sku of skus) {
+      const ledger = await this.repository.ledgerOf(manager, { warehouseId, sku });
+      views.set(sku, computeStockPosition(warehouseId, sku, ledger));
+    }
+    const queue = await this.repository.backordersOfOrder(manager, orderId);
+    const consumption = consumeForShipment(
+      { shipmentId: shipment.shipmentId, orderId, warehouseId, at: shippedAt, lines: shipment.lines },
+      (lineId, sku) => {
+        const view = views.get(sku);
+        return view === undefined ? 0 : openReservationOf(view, orderId, lineId);
+      },
+      queue,
+    );
+    const recorded = await this.repository.insertEntries(manager, consumption.entries);
+    if (recorded.length === 0) return 'duplicate';
+    await this.repository.replaceBackorders(manager, queue, consumption.remaining);
+    const touched = new Map(
+      recorded.map((entry) => [
+        entry.sku,
+        { warehouseId, sku: entry.sku, at: shippedAt, trigger: ledgerEntryKey(entry) },
+      ]),
+    );
+    const settled = await this.settler.settle(manager, [...touched.values()], before);
+    await this.outbox.add(manager, inventoryOutboxEntries([consumption.event, ...settled], command.cause));
+    return 'applied';
+  }
+}

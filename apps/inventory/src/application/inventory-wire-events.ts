@@ -1,0 +1,129 @@
+import {
+  INVENTORY_STOCK_BACKORDERED_V1,
+  INVENTORY_STOCK_LEVEL_LOW_V1,
+  INVENTORY_STOCK_RESERVED_V1,
+  INVENTORY_STOCK_SHIPPED_V1,
+  INVENTORY_TOPIC,
+  InventoryFirstAttemptLineV1,
+  InventoryStockBackorderedV1,
+  InventoryStockLevelLowV1,
+  InventoryStockReservedV1,
+  InventoryStockShippedV1,
+} from '@opsline/contracts';
+import { ConsumedEvent, OutboxEntry } from '@opsline/messaging';
+import { randomUUID } from 'node:crypto';
+import type { LineAllocation } from '../domain/allocation';
+import type { InventoryDomainEvent } from '../domain/inventory-events';
+
+/** Where the events of one applied input came from (CloudEvents causation and correlation). */
+export interface EventCause {
+  readonly eventId: string;
+  readonly correlationId?: string;
+}
+
+/** The cause of what a consumed event leads to: its id, and its correlation id if any. */
+export function causeOf(event: ConsumedEvent): EventCause {
+  return {
+    eventId: event.id,
+    ...(event.correlationid === undefined ? {} : { correlationId: event.correlationid }),
+  };
+}
+
+type WireEvent =
+  | { type: typeof INVENTORY_STOCK_RESERVED_V1; subject: string; data: InventoryStockReservedV1 }
+  | { type: typeof INVENTORY_STOCK_BACKORDERED_V1; subject: string; data: InventoryStockBackorderedV1 }
+  | { type: typeof INVENTORY_STOCK_SHIPPED_V1; subject: string; data: InventoryStockShippedV1 }
+  | { type: typeof INVENTORY_STOCK_LEVEL_LOW_V1; subject: string; data: InventoryStockLevelLowV1 };
+
+/**
+ * The outbox entries (`opsline.inventory`) of the domain's events. `firstAttempt` is the order's
+ * first allocation result, attached to the allocation's reserved and backordered events. A
+ * `stock.released` has no wire type yet (cancellation is not handled) and is not published.
+ */
+export function inventoryOutboxEntries(
+  events: readonly InventoryDomainEvent[],
+  cause: EventCause,
+  firstAttempt?: readonly LineAllocation[],
+): OutboxEntry[] {
+  const attempt: InventoryFirstAttemptLineV1[] | undefined = firstAttempt?.map(
+    ({ lineId, sku, ordered, reserved, backordered }) => ({ lineId, sku, ordered, reserved, backordered }),
+  );
+  return events
+    .map((event) => toWire(event, attempt))
+    .filter((wire): wire is WireEvent => wire !== null)
+    .map((wire) => ({
+      topic: INVENTORY_TOPIC,
+      event: {
+        specversion: '1.0',
+        id: randomUUID(),
+        source: '/services/inventory',
+        type: wire.type,
+        time: new Date().toISOString(),
+        subject: wire.subject,
+        datacontenttype: 'application/json',
+        causationid: cause.eventId,
+        ...(cause.correlationId === undefined ? {} : { correlationid: cause.correlationId }),
+        data: wire.data,
+      },
+    }));
+}
+
+function toWire(
+  event: InventoryDomainEvent,
+  attempt: InventoryFirstAttemptLineV1[] | undefined,
+): WireEvent | null {
+  switch (event.type) {
+    case 'stock.reserved':
+      return {
+        type: INVENTORY_STOCK_RESERVED_V1,
+        subject: event.orderId,
+        data: {
+          orderId: event.orderId,
+          warehouseId: event.warehouseId,
+          reservedAt: event.at,
+          cause: event.cause,
+          trigger: event.trigger,
+          lines: event.lines.map(({ lineId, sku, quantity }) => ({ lineId, sku, quantity })),
+          ...(event.cause === 'allocation' && attempt !== undefined ? { firstAttempt: attempt } : {}),
+        },
+      };
+    case 'stock.backordered':
+      return {
+        type: INVENTORY_STOCK_BACKORDERED_V1,
+        subject: event.orderId,
+        data: {
+          orderId: event.orderId,
+          warehouseId: event.warehouseId,
+          placedAt: event.at,
+          lines: event.lines.map(({ lineId, sku, quantity }) => ({ lineId, sku, quantity })),
+          firstAttempt: attempt ?? [],
+        },
+      };
+    case 'stock.shipped':
+      return {
+        type: INVENTORY_STOCK_SHIPPED_V1,
+        subject: event.orderId,
+        data: {
+          orderId: event.orderId,
+          shipmentId: event.shipmentId,
+          warehouseId: event.warehouseId,
+          shippedAt: event.at,
+          lines: event.lines.map((line) => ({ ...line })),
+        },
+      };
+    case 'stock.level-low':
+      return {
+        type: INVENTORY_STOCK_LEVEL_LOW_V1,
+        subject: `${event.warehouseId}:${event.sku}`,
+        data: {
+          warehouseId: event.warehouseId,
+          sku: event.sku,
+          detectedAt: event.at,
+          available: event.available,
+          reorderPoint: event.reorderPoint,
+        },
+      };
+    case 'stock.released':
+      return null;
+  }
+}

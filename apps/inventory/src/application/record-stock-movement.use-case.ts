@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { GoodsReceivedV1, StockAdjustedV1, StockCountedV1 } from '@opsline/contracts';
+import { Outbox } from '@opsline/messaging';
+import { EntityManager } from 'typeorm';
+import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
+import { InventoryRepository, positionKeyOf } from '../infrastructure/inventory.repository';
+import { EventCause, inventoryOutboxEntries } from './inventory-wire-events';
+import { PositionSettler, TouchedPosition } from './settle-positions';
+
+/** A WMS stock movement to apply: its ledger entries, and the event they come from. */
+export interface RecordStockMovementCommand {
+  readonly cause: EventCause;
+  readonly entries: readonly StockLedgerEntry[];
+}
+
+/** Ledger entries of a goods receipt: one per SKU, lines of the same SKU summed. */
+export function receiptEntries(data: GoodsReceivedV1, at: string): StockLedgerEntry[] {
+  const bySku = new Map<string, number>();
+  for (const line of data.lines) bySku.set(line.sku, (bySku.get(line.sku) ?? 0) + line.quantity);
+  return [...bySku].map(([sku, quantity]) => ({
+    kind: 'receipt',
+    warehouseId: data.warehouseId,
+    sku,
+    at,
+    receiptId: data.receiptId,
+    quantity,
+  }));
+}
+
+/** The ledger entry of a stock adjustment. */
+export function adjustmentEntry(data: StockAdjustedV1, at: string): StockLedgerEntry {
+  const { warehouseId, sku, adjustmentId, quantityDelta } = data;
+  return { kind: 'adjustment', warehouseId, sku, at, adjustmentId, quantityDelta };
+}
+
+/** The ledger entry of a cycle count. */
+export function countEntry(data: StockCountedV1, at: string): StockLedgerEntry {
+  const { warehouseId, sku, countId, countedQuantity } = data;
+  return { kind: 'count', warehouseId, sku, at, countId, countedQuantity };
+}
+
+/**
+ * Applies a receipt, adjustment or cycle count: records its ledger entries (a duplicate records
+ * nothing and has no effect), then settles the positions it touched — backorders filled FIFO,
+ * positions stored, `stock.level-low` on a crossing — and publishes through the outbox.
+ */
+@Injectable()
+export class RecordStockMovementUseCase {
+  constructor(
+    private readonly repository: InventoryRepository,
+    private readonly settler: PositionSettler,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async execute(
+    manager: EntityManager,
+    command: RecordStockMovementCommand,
+  ): Promise<'applied' | 'duplicate'> {
+    const before = await this.repository.lockPositions(manager, command.entries);
+    const recorded = await this.repository.insertEntries(manager, command.entries);
+    if (recorded.length === 0) return 'duplicate';
+    const touched = new Map<string, TouchedPosition>();
+    for (const entry of recorded) {
+      const key = positionKeyOf(entry);
+      if (!touched.has(key)) {
+        touched.set(key, {
+          warehouseId: entry.warehouseId,
+          sku: entry.sku,
+          at: entry.at,
+          trigger: ledgerEntryKey(entry),
+        });
+      }
+    }
+    const events = await this.settler.settle(manager, [...touched.values()], before);
+    await this.outbox.add(manager, inventoryOutboxEntries(events, command.cause));
+    return 'applied';
+  }
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { Outbox } from '@opsline/messaging';
+import { EntityManager } from 'typeorm';
+import { detectLevelLow } from '../domain/reorder-policy';
+import { InventoryRepository, positionKeyOf } from '../infrastructure/inventory.repository';
+import { inventoryOutboxEntries } from './inventory-wire-events';
+
+/** `PUT /inventory/policies/{warehouseId}/{sku}`. */
+export interface SetReorderPolicyCommand {
+  readonly warehouseId: string;
+  readonly sku: string;
+  readonly reorderPoint: number;
+  /** When the policy changed (now): the business time of a level-low it causes. */
+  readonly at: string;
+  /** Id of the request, as the causation id of the events. */
+  readonly requestId: string;
+}
+
+/**
+ * Sets a position's reorder point. A new or raised point that puts current stock below it raises
+ * `stock-level-low` right away (the domain's `detectLevelLow` compares states, not numbers).
+ */
+@Injectable()
+export class SetReorderPolicyUseCase {
+  constructor(
+    private readonly repository: InventoryRepository,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async execute(manager: EntityManager, command: SetReorderPolicyCommand): Promise<{ available: number }> {
+    const { warehouseId, sku, reorderPoint, at } = command;
+    const levels = await this.repository.lockPositions(manager, [{ warehouseId, sku }]);
+    const before = levels.get(positionKeyOf({ warehouseId, sku })) ?? { available: 0, reorderPoint: null };
+    await this.repository.upsertPolicy(manager, { warehouseId, sku }, reorderPoint);
+    const low = detectLevelLow({
+      warehouseId,
+      sku,
+      at,
+      before,
+      after: { available: before.available, reorderPoint },
+    });
+    if (low !== null)
+      await this.outbox.add(manager, inventoryOutboxEntries([low], { eventId: command.requestId }));
+    return { available: before.available };
+  }
+}

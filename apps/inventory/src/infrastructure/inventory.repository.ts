@@ -1,0 +1,258 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { Backorder } from '../domain/backorder-queue';
+import { compareIds } from '../domain/ordering';
+import type { StockLevel } from '../domain/reorder-policy';
+import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
+import type { StockPosition } from '../domain/stock-position';
+
+/** A warehouse × SKU. */
+export interface PositionKey {
+  readonly warehouseId: string;
+  readonly sku: string;
+}
+
+/** `warehouseId/sku`, a map key (`/` cannot occur in an id). */
+export function positionKeyOf({ warehouseId, sku }: PositionKey): string {
+  return `${warehouseId}/${sku}`;
+}
+
+/** A position as read for the HTTP API. */
+export interface PositionRow extends StockPosition {
+  readonly reorderPoint: number | null;
+}
+
+interface LevelRow {
+  warehouse_id: string;
+  sku: string;
+  on_hand: number;
+  reserved: number;
+  reorder_point: number | null;
+}
+
+interface BackorderRow {
+  order_id: string;
+  line_id: string;
+  warehouse_id: string;
+  sku: string;
+  placed_at: Date;
+  quantity: number;
+}
+
+/**
+ * The only place that touches the inventory tables. Every method takes the caller's transaction;
+ * statements are plain SQL for the `ON CONFLICT` and `FOR UPDATE` they need.
+ */
+@Injectable()
+export class InventoryRepository {
+  /**
+   * Creates missing positions and locks them all (in key order, so two transactions never wait on
+   * each other crosswise); returns each position's current level with its reorder point.
+   */
+  async lockPositions(
+    manager: EntityManager,
+    keys: readonly PositionKey[],
+  ): Promise<Map<string, StockLevel>> {
+    const unique = [...new Map(keys.map((key) => [positionKeyOf(key), key])).values()].sort(
+      (a, b) => compareIds(a.warehouseId, b.warehouseId) || compareIds(a.sku, b.sku),
+    );
+    const levels = new Map<string, StockLevel>();
+    if (unique.length === 0) return levels;
+    const warehouses = unique.map((key) => key.warehouseId);
+    const skus = unique.map((key) => key.sku);
+    await manager.query(
+      `INSERT INTO inventory.stock_positions (warehouse_id, sku)
+       SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+      [warehouses, skus],
+    );
+    const rows = (await manager.query(
+      `SELECT p.warehouse_id, p.sku, p.on_hand, p.reserved, r.reorder_point
+         FROM inventory.stock_positions p
+         LEFT JOIN inventory.reorder_policies r USING (warehouse_id, sku)
+        WHERE (p.warehouse_id, p.sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+        ORDER BY p.warehouse_id COLLATE "C", p.sku COLLATE "C"
+        FOR UPDATE OF p`,
+      [warehouses, skus],
+    )) as LevelRow[];
+    for (const row of rows) {
+      levels.set(positionKeyOf({ warehouseId: row.warehouse_id, sku: row.sku }), {
+        available: row.on_hand - row.reserved,
+        reorderPoint: row.reorder_point,
+      });
+    }
+    return levels;
+  }
+
+  /** Records entries; those whose key is already in the ledger are skipped. Returns the ones recorded. */
+  async insertEntries(
+    manager: EntityManager,
+    entries: readonly StockLedgerEntry[],
+  ): Promise<StockLedgerEntry[]> {
+    if (entries.length === 0) return [];
+    const rows = (await manager.query(
+      `INSERT INTO inventory.stock_ledger (warehouse_id, sku, entry_key, kind, at, entry)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[])
+       ON CONFLICT (warehouse_id, sku, entry_key) DO NOTHING
+       RETURNING entry`,
+      [
+        entries.map((e) => e.warehouseId),
+        entries.map((e) => e.sku),
+        entries.map(ledgerEntryKey),
+        entries.map((e) => e.kind),
+        entries.map((e) => e.at),
+        entries.map((e) => JSON.stringify(e)),
+      ],
+    )) as { entry: StockLedgerEntry }[];
+    return rows.map((row) => row.entry);
+  }
+
+  /** A position's whole ledger. */
+  async ledgerOf(manager: EntityManager, key: PositionKey): Promise<StockLedgerEntry[]> {
+    const rows = (await manager.query(
+      `SELECT entry FROM inventory.stock_ledger WHERE warehouse_id = $1 AND sku = $2`,
+      [key.warehouseId, key.sku],
+    )) as { entry: StockLedgerEntry }[];
+    return rows.map((row) => row.entry);
+  }
+
+  /** Stores a position's recomputed on-hand and reserved. */
+  async savePosition(manager: EntityManager, position: StockPosition): Promise<void> {
+    await manager.query(
+      `UPDATE inventory.stock_positions SET on_hand = $3, reserved = $4, updated_at = now()
+        WHERE warehouse_id = $1 AND sku = $2`,
+      [position.warehouseId, position.sku, position.onHand, position.reserved],
+    );
+  }
+
+  /** The backorders waiting at a position. */
+  async backordersAt(manager: EntityManager, key: PositionKey): Promise<Backorder[]> {
+    return this.selectBackorders(manager, 'warehouse_id = $1 AND sku = $2', [key.warehouseId, key.sku]);
+  }
+
+  /** The backorders of one order. */
+  async backordersOfOrder(manager: EntityManager, orderId: string): Promise<Backorder[]> {
+    return this.selectBackorders(manager, 'order_id = $1', [orderId]);
+  }
+
+  /** Replaces the backorders of `before` by `after`: lines gone are deleted, the rest upserted. */
+  async replaceBackorders(
+    manager: EntityManager,
+    before: readonly Backorder[],
+    after: readonly Backorder[],
+  ): Promise<void> {
+    const kept = new Set(after.map((b) => `${b.orderId}#${b.lineId}`));
+    const gone = before.filter((b) => !kept.has(`${b.orderId}#${b.lineId}`));
+    if (gone.length > 0) {
+      await manager.query(
+        `DELETE FROM inventory.backorders
+          WHERE (order_id, line_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        [gone.map((b) => b.orderId), gone.map((b) => b.lineId)],
+      );
+    }
+    if (after.length === 0) return;
+    await manager.query(
+      `INSERT INTO inventory.backorders (order_id, line_id, warehouse_id, sku, placed_at, quantity)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[])
+       ON CONFLICT (order_id, line_id) DO UPDATE SET quantity = EXCLUDED.quantity`,
+      [
+        after.map((b) => b.orderId),
+        after.map((b) => b.lineId),
+        after.map((b) => b.warehouseId),
+        after.map((b) => b.sku),
+        after.map((b) => b.placedAt),
+        after.map((b) => b.quantity),
+      ],
+    );
+  }
+
+  /** Remembers an order as allocated; false when it already was (a duplicate placement). */
+  async recordAllocation(
+    manager: EntityManager,
+    orderId: string,
+    warehouseId: string,
+    placedAt: string,
+  ): Promise<boolean> {
+    const rows = (await manager.query(
+      `INSERT INTO inventory.order_allocations (order_id, warehouse_id, placed_at) VALUES ($1, $2, $3)
+       ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
+      [orderId, warehouseId, placedAt],
+    )) as unknown[];
+    return rows.length === 1;
+  }
+
+  /** Whether the order was already allocated. */
+  async isAllocated(manager: EntityManager, orderId: string): Promise<boolean> {
+    const rows = (await manager.query(`SELECT 1 FROM inventory.order_allocations WHERE order_id = $1`, [
+      orderId,
+    ])) as unknown[];
+    return rows.length > 0;
+  }
+
+  /** Warehouses with available units of any of the SKUs, and every warehouse inventory knows. */
+  async candidateWarehouses(
+    manager: EntityManager,
+    skus: readonly string[],
+  ): Promise<{ withStock: string[]; known: string[] }> {
+    const rows = (await manager.query(
+      `SELECT warehouse_id, bool_or(sku = ANY($1::text[]) AND on_hand - reserved > 0) AS has_stock
+         FROM inventory.stock_positions GROUP BY warehouse_id ORDER BY warehouse_id COLLATE "C"`,
+      [skus],
+    )) as { warehouse_id: string; has_stock: boolean }[];
+    return {
+      withStock: rows.filter((row) => row.has_stock).map((row) => row.warehouse_id),
+      known: rows.map((row) => row.warehouse_id),
+    };
+  }
+
+  /** Sets a position's reorder point. */
+  async upsertPolicy(manager: EntityManager, key: PositionKey, reorderPoint: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO inventory.reorder_policies (warehouse_id, sku, reorder_point) VALUES ($1, $2, $3)
+       ON CONFLICT (warehouse_id, sku) DO UPDATE SET reorder_point = EXCLUDED.reorder_point, updated_at = now()`,
+      [key.warehouseId, key.sku, reorderPoint],
+    );
+  }
+
+  /** Positions with their reorder point, optionally filtered, ordered by warehouse then SKU. */
+  async findPositions(
+    manager: EntityManager,
+    filter: { warehouseId?: string; sku?: string },
+  ): Promise<PositionRow[]> {
+    const rows = (await manager.query(
+      `SELECT p.warehouse_id, p.sku, p.on_hand, p.reserved, r.reorder_point
+         FROM inventory.stock_positions p
+         LEFT JOIN inventory.reorder_policies r USING (warehouse_id, sku)
+        WHERE ($1::text IS NULL OR p.warehouse_id = $1) AND ($2::text IS NULL OR p.sku = $2)
+        ORDER BY p.warehouse_id COLLATE "C", p.sku COLLATE "C"`,
+      [filter.warehouseId ?? null, filter.sku ?? null],
+    )) as LevelRow[];
+    return rows.map((row) => ({
+      warehouseId: row.warehouse_id,
+      sku: row.sku,
+      onHand: row.on_hand,
+      reserved: row.reserved,
+      available: row.on_hand - row.reserved,
+      reorderPoint: row.reorder_point,
+    }));
+  }
+
+  private async selectBackorders(
+    manager: EntityManager,
+    where: string,
+    params: unknown[],
+  ): Promise<Backorder[]> {
+    const rows = (await manager.query(
+      `SELECT order_id, line_id, warehouse_id, sku, placed_at, quantity FROM inventory.backorders
+        WHERE ${where} ORDER BY placed_at, order_id COLLATE "C", line_id COLLATE "C"`,
+      params,
+    )) as BackorderRow[];
+    return rows.map((row) => ({
+      orderId: row.order_id,
+      lineId: row.line_id,
+      warehouseId: row.warehouse_id,
+      sku: row.sku,
+      placedAt: new Date(row.placed_at).toISOString(),
+      quantity: row.quantity,
+    }));
+  }
+}

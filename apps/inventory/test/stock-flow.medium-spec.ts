@@ -1,0 +1,287 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { exampleEvent } from '@opsline/contracts/testing/example-events';
+import { createTestDatabase, TestDatabase } from '@opsline/persistence/testing';
+import { startServiceForTest } from '@opsline/service-kit/testing';
+import { BrokerFixture, startTestBroker, waitFor } from '../../../libs/kafka-broker/test/broker-fixture';
+import { InventoryEnvironment } from '../src/inventory.environment';
+import { InventoryModule } from '../src/inventory.module';
+
+jest.setTimeout(90_000);
+
+interface Published {
+  type: string;
+  subject: string;
+  data: Record<string, unknown>;
+}
+
+interface Position {
+  warehouseId: string;
+  sku: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  reorderPoint: number | null;
+  belowReorderPoint: boolean;
+}
+
+let broker: BrokerFixture;
+let db: TestDatabase;
+let app: NestFastifyApplication;
+let producer: Producer;
+let consumer: Consumer;
+const published: Published[] = [];
+
+beforeAll(async () => {
+  [broker, db] = await Promise.all([startTestBroker(), createTestDatabase({ name: __filename })]);
+  app = await startServiceForTest(
+    { name: 'inventory', Environment: InventoryEnvironment, module: (env) => InventoryModule.forRoot(env) },
+    {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: broker.broker.address,
+      OPSLINE_API_KEYS: 'ops=warehouse:write,inventory:read;wh2=warehouse:write@WH-2',
+    },
+  );
+  const kafka = new Kafka({
+    brokers: [broker.broker.address],
+    clientId: 'stock-flow',
+    logLevel: logLevel.NOTHING,
+  });
+  producer = kafka.producer({ allowAutoTopicCreation: true });
+  await producer.connect();
+  consumer = kafka.consumer({ groupId: `stock-flow-reader-${Date.now()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: 'opsline.inventory', fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      published.push(JSON.parse(message.value?.toString() ?? '{}') as Published);
+    },
+  });
+});
+
+afterAll(async () => {
+  await consumer.disconnect();
+  await producer.disconnect();
+  await app.close();
+  await db.drop();
+  await broker.stop();
+});
+
+let sequence = 0;
+
+function wms(
+  type: Parameters<typeof exampleEvent>[0],
+  data: Record<string, unknown>,
+  time: string,
+  id?: string,
+) {
+  sequence += 1;
+  return { ...exampleEvent(type, data), id: id ?? `wms-${sequence}`, time };
+}
+
+async function ingest(events: unknown[]): Promise<void> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/ingest/warehouse',
+    headers: { 'content-type': 'application/cloudevents-batch+json', authorization: 'Bearer ops' },
+    payload: JSON.stringify(events),
+  });
+  expect(response.statusCode).toBe(202);
+}
+
+function received(receiptId: string, sku: string, quantity: number, time: string, id?: string) {
+  return wms(
+    'opsline.wms.goods-received.v1',
+    { warehouseId: 'WH-1', receiptId, lines: [{ sku, quantity }] },
+    time,
+    id,
+  );
+}
+
+async function placeOrder(
+  orderId: string,
+  placedAt: string,
+  lines: { lineId: string; sku: string; quantity: number }[],
+  eventId = `placed-${orderId}`,
+): Promise<void> {
+  const event = exampleEvent('opsline.orders.order-placed.v1', {
+    orderId,
+    channel: 'webshop',
+    currency: 'EUR',
+    placedAt,
+    promisedShipBy: '2026-11-30T16:00:00.000Z',
+    warehouseId: 'WH-1',
+    lines: lines.map((line) => ({ ...line, unitPriceMinor: 100 })),
+  });
+  await producer.send({
+    topic: 'opsline.orders',
+    messages: [{ key: orderId, value: JSON.stringify({ ...event, id: eventId, subject: orderId }) }],
+  });
+}
+
+async function positionOf(sku: string): Promise<Position | undefined> {
+  const response = await app.inject({
+    method: 'GET',
+    url: `/inventory/positions?warehouseId=WH-1&sku=${sku}`,
+    headers: { authorization: 'Bearer ops' },
+  });
+  expect(response.statusCode).toBe(200);
+  return (response.json() as Position[])[0];
+}
+
+function positionMatching(sku: string, expected: Partial<Position>): () => Promise<Position | undefined> {
+  return async () => {
+    const position = await positionOf(sku);
+    const matches =
+      position !== undefined &&
+      Object.entries(expected).every(([k, v]) => position[k as keyof Position] === v);
+    return matches ? position : undefined;
+  };
+}
+
+function publishedOf(type: string, subject: string): () => Published[] | undefined {
+  return () => {
+    const found = published.filter((event) => event.type === type && event.subject === subject);
+    return found.length > 0 ? found : undefined;
+  };
+}
+
+describe('inventory applies warehouse and order events to stock positions', () => {
+  it('turns goods received into on-hand stock', async () => {
+    await ingest([received('GR-A1', 'SKU-A', 10, '2026-11-20T08:00:00.000Z')]);
+    const position = await waitFor('SKU-A received', positionMatching('SKU-A', { onHand: 10 }));
+    expect(position).toMatchObject({ reserved: 0, available: 10, reorderPoint: null });
+  });
+
+  it('reserves a placed order and announces stock-reserved with the first-attempt result', async () => {
+    await placeOrder('ORD-A1', '2026-11-20T09:00:00.000Z', [{ lineId: '1', sku: 'SKU-A', quantity: 4 }]);
+    await waitFor('the reservation', positionMatching('SKU-A', { onHand: 10, reserved: 4, available: 6 }));
+    const [reserved] = await waitFor(
+      'stock-reserved',
+      publishedOf('opsline.inventory.stock-reserved.v1', 'ORD-A1'),
+    );
+    expect(reserved.data).toMatchObject({
+      orderId: 'ORD-A1',
+      warehouseId: 'WH-1',
+      cause: 'allocation',
+      lines: [{ lineId: '1', sku: 'SKU-A', quantity: 4 }],
+      firstAttempt: [{ lineId: '1', sku: 'SKU-A', ordered: 4, reserved: 4, backordered: 0 }],
+    });
+  });
+
+  it('backorders a short order and fills backorders first-in-first-out when goods arrive', async () => {
+    await ingest([received('GR-B1', 'SKU-B', 2, '2026-11-20T08:00:00.000Z')]);
+    await waitFor('SKU-B received', positionMatching('SKU-B', { onHand: 2 }));
+    await placeOrder('ORD-B1', '2026-11-20T09:00:00.000Z', [{ lineId: '1', sku: 'SKU-B', quantity: 5 }]);
+    await placeOrder('ORD-B2', '2026-11-20T09:30:00.000Z', [{ lineId: '1', sku: 'SKU-B', quantity: 1 }]);
+    const [backordered] = await waitFor(
+      'stock-backordered',
+      publishedOf('opsline.inventory.stock-backordered.v1', 'ORD-B1'),
+    );
+    expect(backordered.data).toMatchObject({
+      lines: [{ lineId: '1', sku: 'SKU-B', quantity: 3 }],
+      firstAttempt: [{ lineId: '1', ordered: 5, reserved: 2, backordered: 3 }],
+    });
+    await waitFor('ORD-B2 backordered', publishedOf('opsline.inventory.stock-backordered.v1', 'ORD-B2'));
+
+    await ingest([received('GR-B2', 'SKU-B', 3, '2026-11-20T12:00:00.000Z')]);
+    await waitFor(
+      'the older backorder filled',
+      positionMatching('SKU-B', { onHand: 5, reserved: 5, available: 0 }),
+    );
+    const fills = await waitFor('the fill', () =>
+      publishedOf('opsline.inventory.stock-reserved.v1', 'ORD-B1')()?.filter(
+        (e) => e.data.cause === 'backorder-fill',
+      ),
+    );
+    expect(fills[0].data).toMatchObject({ trigger: 'receipt:GR-B2', lines: [{ lineId: '1', quantity: 3 }] });
+    expect(published.filter((e) => e.subject === 'ORD-B2' && e.data.cause === 'backorder-fill')).toEqual([]);
+  });
+
+  it('consumes the reservation when the shipment is confirmed', async () => {
+    const shipment = wms(
+      'opsline.wms.shipment-confirmed.v1',
+      {
+        warehouseId: 'WH-1',
+        shipmentId: 'SHP-A1',
+        orderId: 'ORD-A1',
+        lines: [{ lineId: '1', sku: 'SKU-A', quantity: 4 }],
+      },
+      '2026-11-20T15:00:00.000Z',
+    );
+    await ingest([shipment]);
+    await waitFor('the shipment', positionMatching('SKU-A', { onHand: 6, reserved: 0, available: 6 }));
+    const [shipped] = await waitFor(
+      'stock-shipped',
+      publishedOf('opsline.inventory.stock-shipped.v1', 'ORD-A1'),
+    );
+    expect(shipped.data).toMatchObject({
+      shipmentId: 'SHP-A1',
+      lines: [{ lineId: '1', shipped: 4, fromReservation: 4, unreserved: 0 }],
+    });
+  });
+
+  it('announces stock-level-low once available drops below the reorder point', async () => {
+    const put = (key: string, url: string, payload: unknown) =>
+      app.inject({
+        method: 'PUT',
+        url,
+        headers: { authorization: `Bearer ${key}` },
+        payload: payload as object,
+      });
+    const invalid = await put('ops', '/inventory/policies/WH-1/SKU-A', { reorderPoint: -1 });
+    expect(invalid.statusCode).toBe(400);
+    expect(JSON.stringify(invalid.json())).toContain('reorderPoint');
+    expect((await put('wh2', '/inventory/policies/WH-1/SKU-A', { reorderPoint: 5 })).statusCode).toBe(403);
+    const ok = await put('ops', '/inventory/policies/WH-1/SKU-A', { reorderPoint: 5 });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ reorderPoint: 5, available: 6, belowReorderPoint: false });
+
+    const adjusted = {
+      warehouseId: 'WH-1',
+      adjustmentId: 'ADJ-A1',
+      sku: 'SKU-A',
+      quantityDelta: -2,
+      reasonCode: 'DAMAGE',
+    };
+    await ingest([wms('opsline.wms.stock-adjusted.v1', adjusted, '2026-11-20T16:00:00.000Z')]);
+    const [low] = await waitFor(
+      'level-low',
+      publishedOf('opsline.inventory.stock-level-low.v1', 'WH-1:SKU-A'),
+    );
+    expect(low.data).toMatchObject({ warehouseId: 'WH-1', sku: 'SKU-A', available: 4, reorderPoint: 5 });
+    expect(await positionOf('SKU-A')).toMatchObject({ onHand: 4, belowReorderPoint: true });
+  });
+
+  it('gives a duplicate event no second effect', async () => {
+    await ingest([received('GR-C1', 'SKU-C', 7, '2026-11-20T08:00:00.000Z', 'dup-1')]);
+    await waitFor('SKU-C received', positionMatching('SKU-C', { onHand: 7 }));
+    await ingest([
+      received('GR-C1', 'SKU-C', 7, '2026-11-20T08:00:00.000Z', 'dup-1'),
+      received('GR-C1', 'SKU-C', 7, '2026-11-20T08:00:00.000Z', 'dup-1-resent-with-new-id'),
+      received('GR-D1', 'SKU-D', 1, '2026-11-20T08:00:00.000Z'),
+    ]);
+    await waitFor('the marker after the duplicates', positionMatching('SKU-D', { onHand: 1 }));
+    expect(await positionOf('SKU-C')).toMatchObject({ onHand: 7, available: 7 });
+  });
+
+  it('allocates an order announced twice only once', async () => {
+    await ingest([received('GR-E1', 'SKU-E', 5, '2026-11-20T08:00:00.000Z')]);
+    await waitFor('SKU-E received', positionMatching('SKU-E', { onHand: 5 }));
+    const lines = [{ lineId: '1', sku: 'SKU-E', quantity: 2 }];
+    await placeOrder('ORD-E1', '2026-11-20T09:00:00.000Z', lines, 'placed-E1');
+    await placeOrder('ORD-E1', '2026-11-20T09:00:00.000Z', lines, 'placed-E1-republished');
+    await placeOrder('ORD-E2', '2026-11-20T09:05:00.000Z', [{ lineId: '1', sku: 'SKU-E', quantity: 1 }]);
+    await waitFor('ORD-E2 reserved', publishedOf('opsline.inventory.stock-reserved.v1', 'ORD-E2'));
+    expect(await positionOf('SKU-E')).toMatchObject({ onHand: 5, reserved: 3, available: 2 });
+    expect(published.filter((e) => e.subject === 'ORD-E1')).toHaveLength(1);
+  });
+
+  it('documents the positions and policies routes in OpenAPI', async () => {
+    const response = await app.inject({ method: 'GET', url: '/docs-json' });
+    const paths = Object.keys((response.json() as { paths: Record<string, unknown> }).paths);
+    expect(paths).toEqual(
+      expect.arrayContaining(['/inventory/positions', '/inventory/policies/{warehouseId}/{sku}']),
+    );
+  });
+});
