@@ -26,6 +26,21 @@ import {
   InventoryStockShippedV1,
 } from './events/inventory/inventory-stock-shipped.v1';
 import { ORDERS_ORDER_PLACED_V1, OrdersOrderPlacedV1 } from './events/orders/orders-order-placed.v1';
+import { ORDERS_ORDER_ALLOCATED_V1, OrdersOrderAllocatedV1 } from './events/orders/orders-order-allocated.v1';
+import {
+  ORDERS_ORDER_BACKORDERED_V1,
+  OrdersOrderBackorderedV1,
+} from './events/orders/orders-order-backordered.v1';
+import {
+  ORDERS_ORDER_PARTIALLY_SHIPPED_V1,
+  OrdersOrderPartiallyShippedV1,
+} from './events/orders/orders-order-partially-shipped.v1';
+import { ORDERS_ORDER_SHIPPED_V1, OrdersOrderShippedV1 } from './events/orders/orders-order-shipped.v1';
+import { ORDERS_ORDER_CANCELLED_V1, OrdersOrderCancelledV1 } from './events/orders/orders-order-cancelled.v1';
+import {
+  ORDERS_ORDER_SHIPPED_AFTER_CANCELLATION_V1,
+  OrdersOrderShippedAfterCancellationV1,
+} from './events/orders/orders-order-shipped-after-cancellation.v1';
 
 /** Event type → the class its `data` is validated as and turned into. */
 export type EventDataClassMap = Readonly<Record<string, ValidatedClass>>;
@@ -48,6 +63,12 @@ export const EVENT_DATA_CLASSES = {
   [RETURN_INSPECTED_V1]: ReturnInspectedV1,
   // domain (contract §3): `events/<service>/*.v1.ts`, published on the service's topic
   [ORDERS_ORDER_PLACED_V1]: OrdersOrderPlacedV1,
+  [ORDERS_ORDER_ALLOCATED_V1]: OrdersOrderAllocatedV1,
+  [ORDERS_ORDER_BACKORDERED_V1]: OrdersOrderBackorderedV1,
+  [ORDERS_ORDER_PARTIALLY_SHIPPED_V1]: OrdersOrderPartiallyShippedV1,
+  [ORDERS_ORDER_SHIPPED_V1]: OrdersOrderShippedV1,
+  [ORDERS_ORDER_CANCELLED_V1]: OrdersOrderCancelledV1,
+  [ORDERS_ORDER_SHIPPED_AFTER_CANCELLATION_V1]: OrdersOrderShippedAfterCancellationV1,
   [INVENTORY_STOCK_RESERVED_V1]: InventoryStockReservedV1,
   [INVENTORY_STOCK_BACKORDERED_V1]: InventoryStockBackorderedV1,
   [INVENTORY_STOCK_SHIPPED_V1]: InventoryStockShippedV1,

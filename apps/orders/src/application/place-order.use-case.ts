@@ -5,7 +5,9 @@ import { ConflictError } from '@opsline/platform';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { decidePlacement, OrderPlacement, placementFingerprint } from '../domain/order-placement';
+import { orderFromPlacement } from '../domain/order-state';
 import { OrderEntity } from '../infrastructure/order.entity';
+import { RecordOrderFactUseCase } from './record-order-fact.use-case';
 
 /** The same order id placed again with other content: refused, never an overwrite. */
 export class OrderPlacementConflict extends ConflictError {
@@ -22,12 +24,16 @@ export interface PlaceOrderCommand {
 }
 
 /**
- * Takes a placed order in: stores it as PLACED and announces it on `opsline.orders`, in the
+ * Takes a placed order in: stores it as PLACED (with its lifecycle state) and announces it on
+ * `opsline.orders`, then re-applies the events parked while the order was unknown, all in the
  * caller's transaction. A duplicate placement has no effect; a conflicting one is refused.
  */
 @Injectable()
 export class PlaceOrderUseCase {
-  constructor(private readonly outbox: Outbox) {}
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly recordFact: RecordOrderFactUseCase,
+  ) {}
 
   async execute(manager: EntityManager, command: PlaceOrderCommand): Promise<'created' | 'duplicate'> {
     const placement: OrderPlacement = { ...command.data, placedAt: command.placedAt };
@@ -38,6 +44,7 @@ export class PlaceOrderUseCase {
     const decision = decidePlacement(existing?.placementFingerprint ?? null, placement);
     if (decision === 'conflict') throw new OrderPlacementConflict(placement.orderId);
     if (decision === 'duplicate') return 'duplicate';
+    const order = orderFromPlacement(placement);
     await manager.insert(OrderEntity, {
       orderId: placement.orderId,
       channel: placement.channel,
@@ -54,8 +61,10 @@ export class PlaceOrderUseCase {
         unitPriceMinor,
       })),
       placementFingerprint: placementFingerprint(placement),
+      state: order,
     });
     await this.outbox.add(manager, [{ topic: ORDERS_TOPIC, event: this.placedEvent(placement, command) }]);
+    await this.recordFact.reapplyParked(manager, order);
     return 'created';
   }
 

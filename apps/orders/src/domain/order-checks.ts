@@ -66,14 +66,6 @@ export function checkShipmentLines(order: Order, shipment: OrderShipment): Order
   return null;
 }
 
-/** Goods that left after the cancellation (business time) do not count against the order. */
-export function checkNotAfterCancellation(order: Order, shipment: OrderShipment): OrderRefusal | null {
-  const { cancellation } = order;
-  if (cancellation === null || instant(shipment.shippedAt) <= instant(cancellation.cancelledAt)) return null;
-  const message = `Shipment "${shipment.shipmentId}" at ${shipment.shippedAt} is after the cancellation at ${cancellation.cancelledAt}`;
-  return orderRefusal('ORDER.SHIPPED_AFTER_CANCELLATION', order.facts.orderId, message);
-}
-
 /** No line ships more units than ordered over all the given shipments. */
 export function checkNotOverShipped(order: Order, shipments: readonly OrderShipment[]): OrderRefusal | null {
   const shipped = shippedByLine(order, shipments);

@@ -13,9 +13,7 @@ export const ORDER_REFUSAL_CODES = [
   'ORDER.OVER_ALLOCATION',
   /** A shipment id already recorded with other content (warehouse, time or lines). */
   'ORDER.SHIPMENT_CONFLICT',
-  /** The shipment happened (business time) after the order was cancelled. */
-  'ORDER.SHIPPED_AFTER_CANCELLATION',
-  /** Every unit had shipped by the time (business time) of the cancellation. */
+  /** Every unit has shipped: a cancellation would cover nothing. */
   'ORDER.ALREADY_SHIPPED',
   /** The fact would move the order along an edge the lifecycle does not have. */
   'ORDER.TRANSITION_NOT_ALLOWED',

@@ -22,7 +22,7 @@ export const ORDER_EVENT_TYPES = [
   'order-partially-shipped',
   'order-shipped',
   'order-cancelled',
-  'order-shipment-voided',
+  'order-shipped-after-cancellation',
   'order-cancellation-voided',
 ] as const;
 export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
@@ -81,8 +81,8 @@ export interface OrderAllocationEvent extends OrderEventBase<'order-allocated' |
 
 /**
  * A shipment was recorded: `order-shipped` when with it every unit has shipped, otherwise
- * `order-partially-shipped` (also for a shipment from before a cancellation, recorded late on a
- * CANCELLED order; its `order.cancellation` then covers fewer units).
+ * `order-partially-shipped` (also for a shipment recorded on a CANCELLED order, whenever it
+ * happened; its `order.cancellation` then covers fewer units).
  */
 export interface OrderShipmentEvent extends OrderEventBase<'order-partially-shipped' | 'order-shipped'> {
   readonly shipment: OrderShipment;
@@ -94,11 +94,13 @@ export interface OrderCancelledEvent extends OrderEventBase<'order-cancelled'> {
 }
 
 /**
- * A recorded shipment turned out to have happened after the order's cancellation (business time):
- * it no longer counts against the order, as if it had been refused on arrival.
+ * An anomaly for operations: a shipment happened (business time) after the order's cancellation.
+ * It is recorded all the same (goods that left are shipped); the cancellation covers the rest.
+ * Emitted once per shipment, when whichever of the two arrives second is applied.
  */
-export interface OrderShipmentVoidedEvent extends OrderEventBase<'order-shipment-voided'> {
+export interface OrderShippedAfterCancellationEvent extends OrderEventBase<'order-shipped-after-cancellation'> {
   readonly shipment: OrderShipment;
+  readonly cancellation: Pick<OrderCancellation, 'cancelledAt' | 'reason'>;
   readonly code: 'ORDER.SHIPPED_AFTER_CANCELLATION';
 }
 
@@ -116,7 +118,7 @@ export type OrderDomainEvent =
   | OrderAllocationEvent
   | OrderShipmentEvent
   | OrderCancelledEvent
-  | OrderShipmentVoidedEvent
+  | OrderShippedAfterCancellationEvent
   | OrderCancellationVoidedEvent;
 
 /** The downstream view of an order (see {@link OrderView}). */

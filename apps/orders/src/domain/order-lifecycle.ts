@@ -8,19 +8,18 @@ import { Order, reservesEveryUnit, shippedByLine, totalUnits } from './order-sta
  * - PLACED may skip allocation straight to a shipment status: the warehouse topic is not ordered
  *   against the inventory topic, so a shipment can be the first thing heard after placement.
  * - ALLOCATED never goes back to BACKORDERED: inventory does not take reservations back.
- * - SHIPPED → CANCELLED only when a cancellation arrives late but happened (business time)
- *   before the shipments that completed the order: those shipments are then void, exactly as
- *   if they had arrived after the cancellation and been refused.
- * - CANCELLED → SHIPPED only when a shipment arrives late but happened before the cancellation
- *   and, with the others, ships every unit: the cancellation then covers nothing and is void,
- *   exactly as a cancellation arriving after full shipment would have been refused.
+ * - SHIPPED is final: shipments are never voided, so a cancellation of a fully shipped order
+ *   covers nothing and is refused (`ORDER.ALREADY_SHIPPED`).
+ * - CANCELLED → SHIPPED when shipments recorded after the cancellation (whatever their business
+ *   time) ship every unit: the cancellation then covers nothing and is void, exactly as a
+ *   cancellation arriving after full shipment would have been refused.
  */
 export const ORDER_TRANSITIONS: { readonly [From in OrderStatus]: readonly OrderStatus[] } = {
   PLACED: ['ALLOCATED', 'BACKORDERED', 'PARTIALLY_SHIPPED', 'SHIPPED', 'CANCELLED'],
   BACKORDERED: ['ALLOCATED', 'PARTIALLY_SHIPPED', 'SHIPPED', 'CANCELLED'],
   ALLOCATED: ['PARTIALLY_SHIPPED', 'SHIPPED', 'CANCELLED'],
   PARTIALLY_SHIPPED: ['SHIPPED', 'CANCELLED'],
-  SHIPPED: ['CANCELLED'],
+  SHIPPED: [],
   CANCELLED: ['SHIPPED'],
 };
 

@@ -322,37 +322,79 @@ describe('a shipment and a cancellation arriving out of business-time order', ()
     ]);
   });
 
-  it('refuses a shipment that happened after the cancellation', () => {
-    const cancelled = orderAfter(cancelAt(60));
+  it('records a shipment that happened after the cancellation and flags it; the cancellation covers only the rest', () => {
+    const s1 = shipment('S1', at(61), { L1: 1 });
+    const result = recordShipment(orderAfter(cancelAt(60)), s1);
+    const order = accepted(result);
 
-    expect(outcomeCode(recordShipment(cancelled, shipment('S1', at(61), { L1: 1 })))).toBe(
-      'ORDER.SHIPPED_AFTER_CANCELLATION',
-    );
-  });
-
-  it('counts a shipment at the very instant of the cancellation as shipped', () => {
-    const order = orderAfter(cancelAt(60), ship(shipment('S1', at(60), { L1: 1 })));
-
+    expect(order.status).toBe('CANCELLED');
     expect(perLine(shippedByLine(order))).toEqual({ L1: 1, L2: 0 });
+    expect(perLine(cancelledByLine(order))).toEqual({ L1: 2, L2: 2 });
+    expect(result.ok && result.events).toEqual([
+      expect.objectContaining({ type: 'order-partially-shipped', shipment: s1 }),
+      expect.objectContaining({
+        type: 'order-shipped-after-cancellation',
+        shipment: s1,
+        code: 'ORDER.SHIPPED_AFTER_CANCELLATION',
+        cancellation: { cancelledAt: at(60), reason: 'customer request' },
+      }),
+    ]);
   });
 
-  it('voids recorded shipments that happened after a cancellation that arrives late, as if refused on arrival', () => {
-    const s2 = shipment('S2', at(90), { L1: 1, L2: 2 });
+  it('ships the order and voids the cancellation when shipments after it ship every unit', () => {
+    const result = recordShipment(
+      orderAfter(ship(shipment('S1', at(30), { L1: 3 })), cancelAt(60)),
+      shipment('S2', at(90), { L2: 2 }),
+    );
+
+    expect(result.ok && result.order.status).toBe('SHIPPED');
+    expect(result.ok && result.order.cancellation).toBeNull();
+    expect(result.ok && result.events.map((e) => e.type)).toEqual([
+      'order-cancellation-voided',
+      'order-shipped',
+      'order-shipped-after-cancellation',
+    ]);
+  });
+
+  it('counts a shipment at the very instant of the cancellation as shipped, without a flag', () => {
+    const result = recordShipment(orderAfter(cancelAt(60)), shipment('S1', at(60), { L1: 1 }));
+
+    expect(perLine(shippedByLine(accepted(result)))).toEqual({ L1: 1, L2: 0 });
+    expect(result.ok && result.events.map((e) => e.type)).toEqual(['order-partially-shipped']);
+  });
+
+  it('keeps recorded shipments that happened after a cancellation that arrives late, and flags them', () => {
+    const s2 = shipment('S2', at(90), { L1: 1 });
     const shipped = orderAfter(ship(shipment('S1', at(30), { L1: 2 })), ship(s2));
     const result = cancelAt(60)(shipped);
     const order = accepted(result);
 
     expect(order.status).toBe('CANCELLED');
-    expect(order.shipments.map((s) => s.shipmentId)).toEqual(['S1']);
-    expect(perLine(cancelledByLine(order))).toEqual({ L1: 1, L2: 2 });
+    expect(order.shipments.map((s) => s.shipmentId)).toEqual(['S1', 'S2']);
+    expect(perLine(cancelledByLine(order))).toEqual({ L1: 0, L2: 2 });
     expect(result.ok && result.events).toEqual([
+      expect.objectContaining({ type: 'order-cancelled' }),
       expect.objectContaining({
-        type: 'order-shipment-voided',
+        type: 'order-shipped-after-cancellation',
         shipment: s2,
         code: 'ORDER.SHIPPED_AFTER_CANCELLATION',
       }),
-      expect.objectContaining({ type: 'order-cancelled' }),
     ]);
-    expect(outcomeCode(recordShipment(order, s2))).toBe('ORDER.SHIPPED_AFTER_CANCELLATION');
+  });
+
+  it('refuses a late cancellation of an order whose shipments, before and after it, shipped every unit', () => {
+    const shipped = orderAfter(
+      ship(shipment('S1', at(30), { L1: 2 })),
+      ship(shipment('S2', at(90), { L1: 1, L2: 2 })),
+    );
+
+    expect(outcomeCode(cancelAt(60)(shipped))).toBe('ORDER.ALREADY_SHIPPED');
+  });
+
+  it('does not flag a shipment again when the cancellation moves back past it', () => {
+    const order = orderAfter(cancelAt(60), ship(shipment('S1', at(70), { L1: 1 })));
+    const result = cancelAt(10, 'fraud')(order);
+
+    expect(result.ok && result.events.map((e) => e.type)).toEqual(['order-cancelled']);
   });
 });

@@ -2,13 +2,13 @@ import { orderRefusal, OrderRefusal } from './order-errors';
 import {
   OrderCancellationVoidedEvent,
   OrderDomainEvent,
+  OrderShippedAfterCancellationEvent,
   OrderEventType,
   orderView,
   OrderView,
 } from './order-events';
 import {
   byBusinessTime,
-  checkNotAfterCancellation,
   checkNotOverShipped,
   checkShipmentLines,
   isSameShipment,
@@ -84,10 +84,11 @@ export function recordAllocation(order: Order, allocation: OrderAllocation): Ord
 }
 
 /**
- * Records a shipment confirmation; idempotent by shipment id. A shipment that happened (business
- * time) at or before the cancellation is accepted even when it arrives later: goods that left the
- * warehouse are shipped, and the cancellation shrinks to the units not shipped (and is void if
- * that is none). One that happened after the cancellation is refused.
+ * Records a shipment confirmation; idempotent by shipment id. Shipments are facts: goods that left
+ * the warehouse are shipped, so a valid shipment is always recorded, before or after a
+ * cancellation, whatever the arrival order. The cancellation shrinks to the units not shipped (and
+ * is void if that is none). One that happened (business time) after the cancellation is also
+ * flagged with `order-shipped-after-cancellation`, so operations see it.
  */
 export function recordShipment(order: Order, shipment: OrderShipment): OrderCommandResult {
   const orderId = order.facts.orderId;
@@ -98,10 +99,7 @@ export function recordShipment(order: Order, shipment: OrderShipment): OrderComm
     return refused('ORDER.SHIPMENT_CONFLICT', orderId, message);
   }
   const shipments = [...order.shipments, shipment].sort(byBusinessTime);
-  const refusal =
-    checkShipmentLines(order, shipment) ??
-    checkNotAfterCancellation(order, shipment) ??
-    checkNotOverShipped(order, shipments);
+  const refusal = checkShipmentLines(order, shipment) ?? checkNotOverShipped(order, shipments);
   if (refusal !== null) return { ok: false, refusal };
   const { cancellation } = order;
   const stillCancelled = unshippedLines(order, shipments);
@@ -115,43 +113,43 @@ export function recordShipment(order: Order, shipment: OrderShipment): OrderComm
   };
   const at = shipment.shippedAt;
   const type = statusOf({ ...order, ...change }) === 'SHIPPED' ? 'order-shipped' : 'order-partially-shipped';
+  const isLate = cancellation !== null && instant(at) > instant(cancellation.cancelledAt);
   return settle(order, change, at, type, (view) => [
     ...(voidedCancellation === null ? [] : [cancellationVoided(view, voidedCancellation, at)]),
     { type, orderId, occurredAt: at, order: view, shipment },
+    ...(isLate && cancellation !== null ? [shippedAfterCancellation(view, shipment, cancellation, at)] : []),
   ]);
 }
 
 /**
- * Cancels the order at a business time; units shipped by then stay shipped and the cancellation
- * covers the rest. Refused when everything had shipped by then. Cancelling again at the same or a
- * later time changes nothing; an earlier time moves the cancellation back, so the earliest
- * cancellation wins whatever the arrival order. Shipments recorded with a business time after the
- * cancellation are void (`order-shipment-voided`), as if they had been refused on arrival.
+ * Cancels the order at a business time. Shipments are never undone: the cancellation covers the
+ * units no shipment (before or after it) has shipped, and is refused (`ORDER.ALREADY_SHIPPED`) when
+ * that is none. Cancelling again at the same or a later time changes nothing; an earlier time moves
+ * the cancellation back, so the earliest cancellation wins whatever the arrival order. Recorded
+ * shipments with a business time after the cancellation stay recorded and are flagged
+ * (`order-shipped-after-cancellation`), as they would have been had they arrived after it.
  */
 export function cancelOrder(order: Order, request: CancellationRequest): OrderCommandResult {
   const orderId = order.facts.orderId;
   const cancelledAt = instant(request.cancelledAt);
-  if (order.cancellation !== null && cancelledAt >= instant(order.cancellation.cancelledAt)) {
-    return duplicate(order);
-  }
-  const kept = order.shipments.filter((s) => instant(s.shippedAt) <= cancelledAt);
-  const voided = order.shipments.filter((s) => instant(s.shippedAt) > cancelledAt);
-  const unitsCancelled = unshippedLines(order, kept);
+  const previous = order.cancellation;
+  if (previous !== null && cancelledAt >= instant(previous.cancelledAt)) return duplicate(order);
+  const unitsCancelled = unshippedLines(order, order.shipments);
   if (totalUnits(unitsCancelled) === 0) {
-    return refused('ORDER.ALREADY_SHIPPED', orderId, `Every unit had shipped by ${request.cancelledAt}`);
+    const message = `Every unit has shipped; the cancellation at ${request.cancelledAt} covers nothing`;
+    return refused('ORDER.ALREADY_SHIPPED', orderId, message);
   }
   const cancellation = { cancelledAt: request.cancelledAt, reason: request.reason, unitsCancelled };
+  // Shipments already flagged against an earlier-recorded (later) cancellation are not flagged again.
+  const newlyLate = order.shipments.filter(
+    (s) =>
+      instant(s.shippedAt) > cancelledAt &&
+      (previous === null || instant(s.shippedAt) <= instant(previous.cancelledAt)),
+  );
   const at = request.cancelledAt;
-  return settle(order, { shipments: kept, cancellation }, at, 'order-cancelled', (view) => [
-    ...voided.map((shipment) => ({
-      type: 'order-shipment-voided' as const,
-      orderId,
-      occurredAt: at,
-      order: view,
-      shipment,
-      code: 'ORDER.SHIPPED_AFTER_CANCELLATION' as const,
-    })),
+  return settle(order, { cancellation }, at, 'order-cancelled', (view) => [
     { type: 'order-cancelled' as const, orderId, occurredAt: at, order: view, cancellation },
+    ...newlyLate.map((shipment) => shippedAfterCancellation(view, shipment, cancellation, at)),
   ]);
 }
 
@@ -195,6 +193,24 @@ function cancellationVoided(
     order: view,
     cancellation: { cancelledAt, reason },
     code: 'ORDER.ALREADY_SHIPPED',
+  };
+}
+
+function shippedAfterCancellation(
+  view: OrderView,
+  shipment: OrderShipment,
+  cancellation: OrderCancellation,
+  occurredAt: string,
+): OrderShippedAfterCancellationEvent {
+  const { cancelledAt, reason } = cancellation;
+  return {
+    type: 'order-shipped-after-cancellation',
+    orderId: view.orderId,
+    occurredAt,
+    order: view,
+    shipment,
+    cancellation: { cancelledAt, reason },
+    code: 'ORDER.SHIPPED_AFTER_CANCELLATION',
   };
 }
 

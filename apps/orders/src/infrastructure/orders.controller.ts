@@ -1,12 +1,22 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { NotFoundError, RequestValidationError, RequireScopes } from '@opsline/platform';
+import { RequestValidationError, RequireScopes } from '@opsline/platform';
 import { DataSource } from 'typeorm';
+import { CancelOrderUseCase, OrderNotFound } from '../application/cancel-order.use-case';
+import { orderView } from '../domain/order-events';
 import type { OrderStatus } from '../domain/order-placement';
+import type {
+  OrderAllocation,
+  OrderCancellation,
+  OrderShipment,
+  OrderTransition,
+} from '../domain/order-state';
+import { CancelOrderBody, CancelOrderResult } from './cancel-order.body';
 import { ListOrdersQuery } from './list-orders.query';
 import { decodeOrderCursor, encodeOrderCursor } from './order-cursor';
-import { OrderEntity, StoredOrderLine } from './order.entity';
+import { OrderEntity } from './order.entity';
+import { stateOf } from './order.repository';
 
 export class OrderView {
   orderId!: string;
@@ -17,13 +27,24 @@ export class OrderView {
   warehouseId!: string | null;
   placedAt!: string;
   promisedShipBy!: string;
-  lines!: StoredOrderLine[];
+  /** Each line with its price and what happened to it (reserved at first attempt, shipped, cancelled). */
+  lines!: OrderLineView[];
+  firstAllocation!: OrderAllocation | null;
+  latestAllocation!: OrderAllocation | null;
+  shipments!: readonly OrderShipment[];
+  cancellation!: OrderCancellation | null;
+  /** Status changes in the order they were applied. */
+  history!: readonly OrderTransition[];
 }
 
-class OrderNotFound extends NotFoundError {
-  constructor(orderId: string) {
-    super('ORDER.NOT_FOUND', `Order "${orderId}" does not exist`);
-  }
+export class OrderLineView {
+  lineId!: string;
+  sku!: string;
+  quantity!: number;
+  unitPriceMinor!: number;
+  reservedAtFirstAttempt!: number | null;
+  shippedQuantity!: number;
+  cancelledQuantity!: number;
 }
 
 export class OrderPage {
@@ -32,17 +53,25 @@ export class OrderPage {
   nextCursor!: string | null;
 }
 
-function toView(order: OrderEntity): OrderView {
+function toView(row: OrderEntity): OrderView {
+  const order = stateOf(row);
+  const view = orderView(order);
   return {
-    orderId: order.orderId,
-    status: order.status,
-    channel: order.channel,
-    currency: order.currency,
-    customerId: order.customerId,
-    warehouseId: order.warehouseId,
-    placedAt: order.placedAt.toISOString(),
-    promisedShipBy: order.promisedShipBy.toISOString(),
-    lines: order.lines,
+    orderId: row.orderId,
+    // The column is kept in step with the state (and is all rows from before the lifecycle have).
+    status: row.status,
+    channel: row.channel,
+    currency: row.currency,
+    customerId: row.customerId,
+    warehouseId: view.warehouseId,
+    placedAt: row.placedAt.toISOString(),
+    promisedShipBy: row.promisedShipBy.toISOString(),
+    lines: view.lines.map((line) => ({ ...line })),
+    firstAllocation: order.firstAllocation,
+    latestAllocation: order.latestAllocation,
+    shipments: order.shipments,
+    cancellation: order.cancellation,
+    history: order.history,
   };
 }
 
@@ -51,7 +80,25 @@ const DEFAULT_PAGE_SIZE = 50;
 @ApiTags('orders')
 @Controller('orders')
 export class OrdersController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cancelOrder: CancelOrderUseCase,
+  ) {}
+
+  @Post(':orderId/cancel')
+  @HttpCode(200)
+  @RequireScopes('orders:write')
+  @ApiOperation({
+    summary:
+      'Cancels the units not shipped yet; 404 unknown order, 409 ORDER.ALREADY_SHIPPED when all shipped',
+  })
+  @ApiOkResponse({ type: CancelOrderResult })
+  async cancel(@Param('orderId') orderId: string, @Body() body: CancelOrderBody): Promise<CancelOrderResult> {
+    const status = await this.dataSource.transaction((manager) =>
+      this.cancelOrder.execute(manager, orderId, body.reason),
+    );
+    return { orderId, status };
+  }
 
   @Get(':orderId')
   @RequireScopes('orders:read')

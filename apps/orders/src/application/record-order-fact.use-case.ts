@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { deadLetterTopic } from '@opsline/contracts';
+import { ConsumedEvent, DeadLetterHeader, Outbox, OutboxEntry } from '@opsline/messaging';
+import { EntityManager } from 'typeorm';
+import { inReapplicationOrder } from '../domain/pending-events';
+import { Order } from '../domain/order-state';
+import { OrderRepository, ParkedEvent } from '../infrastructure/order.repository';
+import { applyFact, OrderFact, orderFactOf } from './order-facts';
+import { refusalError, refusalMessage } from './order-refused.error';
+import { OrderEventCause, orderOutboxEntries } from './order-wire-events';
+
+/** Where a consumed event came from, for parking it (and dead-lettering it later). */
+export interface ConsumedFrom {
+  readonly topic: string;
+}
+
+/**
+ * Applies a fact from a consumed event (allocation, shipment, cancellation) to its order in the
+ * caller's transaction: persists the aggregate and writes its events to the outbox. A refusal is
+ * thrown with its code, so the consumer dead-letters the event after its retries. An event for
+ * an order not placed yet is parked, and re-applied by {@link reapplyParked} on placement.
+ */
+@Injectable()
+export class RecordOrderFactUseCase {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async execute(manager: EntityManager, event: ConsumedEvent, from: ConsumedFrom): Promise<void> {
+    const found = orderFactOf(event);
+    if (found === null) return;
+    const order = await this.orders.loadForUpdate(manager, found.orderId);
+    if (order === null) {
+      await this.orders.park(manager, {
+        eventId: event.id,
+        orderId: found.orderId,
+        eventType: event.type,
+        sourceTopic: from.topic,
+        businessTime: event.time,
+        arrivedAt: new Date().toISOString(),
+        payload: { ...event },
+      });
+      return;
+    }
+    const result = applyFact(order, found.fact);
+    if (!result.ok) throw refusalError(result.refusal);
+    if (result.outcome === 'duplicate') return;
+    await this.orders.save(manager, result.order);
+    await this.outbox.add(manager, orderOutboxEntries(result.events, causeOf(event)));
+  }
+
+  /**
+   * Re-applies the events parked for a just-placed order, in business-time order, in the
+   * placement's transaction. One the order refuses is dead-lettered with the refusal's code, as
+   * the consumer would have done had the order been there when it arrived.
+   */
+  async reapplyParked(manager: EntityManager, placed: Order): Promise<Order> {
+    const parked = await this.orders.unparkForOrder(manager, placed.facts.orderId);
+    if (parked.length === 0) return placed;
+    let order = placed;
+    const entries: OutboxEntry[] = [];
+    for (const event of inReapplicationOrder(parked)) {
+      const found = orderFactOf(consumedOf(event));
+      if (found === null) continue;
+      const result = applyFact(order, found.fact);
+      if (!result.ok) {
+        entries.push(parkedDeadLetter(event, refusalMessage(result.refusal)));
+        continue;
+      }
+      order = result.order;
+      entries.push(...orderOutboxEntries(result.events, causeOf(consumedOf(event))));
+    }
+    if (order !== placed) await this.orders.save(manager, order);
+    await this.outbox.add(manager, entries);
+    return order;
+  }
+
+  /** Applies one fact to an existing order (the HTTP cancellation); refusals are thrown. */
+  async applyToExisting(
+    manager: EntityManager,
+    order: Order,
+    fact: OrderFact,
+    cause: OrderEventCause,
+  ): Promise<Order> {
+    const result = applyFact(order, fact);
+    if (!result.ok) throw refusalError(result.refusal);
+    if (result.outcome === 'duplicate') return order;
+    await this.orders.save(manager, result.order);
+    await this.outbox.add(manager, orderOutboxEntries(result.events, cause));
+    return result.order;
+  }
+}
+
+function causeOf(event: ConsumedEvent): OrderEventCause {
+  return {
+    eventId: event.id,
+    ...(event.correlationid === undefined ? {} : { correlationId: event.correlationid }),
+  };
+}
+
+/** The parked CloudEvent as the consumer handed it over. */
+export function consumedOf(event: ParkedEvent): ConsumedEvent {
+  return event.payload as unknown as ConsumedEvent;
+}
+
+/**
+ * A parked event's dead letter, written to the outbox for `<source topic>.dlq` with the
+ * consumer's dead-letter headers. The outbox (not `DeadLetterPublisher`) because the decision is
+ * made inside a database transaction: the dead letter and the removal from the parking lot commit
+ * together, and the original Kafka record (partition, offset, bytes) is no longer at hand; the
+ * event is re-serialized from the validated CloudEvent.
+ */
+export function parkedDeadLetter(event: ParkedEvent, error: string): OutboxEntry {
+  const payload = consumedOf(event);
+  return {
+    topic: deadLetterTopic(event.sourceTopic),
+    event: { ...payload, id: payload.id, type: payload.type, subject: payload.subject },
+    headers: {
+      [DeadLetterHeader.sourceTopic]: event.sourceTopic,
+      [DeadLetterHeader.reason]: 'handler-failed',
+      [DeadLetterHeader.error]: error,
+      [DeadLetterHeader.failedAt]: new Date().toISOString(),
+    },
+  };
+}
