@@ -4,6 +4,7 @@ import { createMessagingTablesMigration } from '@opsline/messaging';
 import { createIngestController, ServiceKitModule } from '@opsline/service-kit';
 import { AllocateOrderUseCase } from './application/allocate-order.use-case';
 import { ApplyShipmentUseCase } from './application/apply-shipment.use-case';
+import { ReleaseCancelledOrderUseCase } from './application/release-cancelled-order.use-case';
 import { RecordStockMovementUseCase } from './application/record-stock-movement.use-case';
 import { SetReorderPolicyUseCase } from './application/set-reorder-policy.use-case';
 import { PositionSettler } from './application/settle-positions';
@@ -38,6 +39,7 @@ export class InventoryModule {
         RecordStockMovementUseCase,
         ApplyShipmentUseCase,
         AllocateOrderUseCase,
+        ReleaseCancelledOrderUseCase,
         SetReorderPolicyUseCase,
         WarehouseEventsHandler,
         OrderEventsHandler,

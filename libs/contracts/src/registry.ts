@@ -22,6 +22,10 @@ import {
   InventoryStockReservedV1,
 } from './events/inventory/inventory-stock-reserved.v1';
 import {
+  INVENTORY_STOCK_RELEASED_V1,
+  InventoryStockReleasedV1,
+} from './events/inventory/inventory-stock-released.v1';
+import {
   INVENTORY_STOCK_SHIPPED_V1,
   InventoryStockShippedV1,
 } from './events/inventory/inventory-stock-shipped.v1';
@@ -72,6 +76,7 @@ export const EVENT_DATA_CLASSES = {
   [INVENTORY_STOCK_RESERVED_V1]: InventoryStockReservedV1,
   [INVENTORY_STOCK_BACKORDERED_V1]: InventoryStockBackorderedV1,
   [INVENTORY_STOCK_SHIPPED_V1]: InventoryStockShippedV1,
+  [INVENTORY_STOCK_RELEASED_V1]: InventoryStockReleasedV1,
   [INVENTORY_STOCK_LEVEL_LOW_V1]: InventoryStockLevelLowV1,
 } as const satisfies EventDataClassMap;
 

@@ -74,14 +74,19 @@ describe('inventoryOutboxEntries', () => {
     expect(entries[3].event.subject).toBe('WH-1:SKU-42');
   });
 
-  it('does not publish a release, which has no wire type yet', () => {
+  it('publishes a release as stock-released keyed by the order', () => {
     const released = {
       type: 'stock.released' as const,
       orderId: 'ORD-1',
       warehouseId: 'WH-1',
       at: '2026-11-20T15:00:00.000Z',
-      lines: [],
+      lines: [{ lineId: '1', sku: 'SKU-42', released: 2, backorderDropped: 1 }],
     };
-    expect(inventoryOutboxEntries([released], { eventId: 'e-1' })).toEqual([]);
+    const entries = inventoryOutboxEntries([released], { eventId: 'e-1' });
+    expect(entries.map((entry) => [entry.event.type, entry.event.subject])).toEqual([
+      ['opsline.inventory.stock-released.v1', 'ORD-1'],
+    ]);
+    const result = validateCloudEvent(JSON.parse(JSON.stringify(entries[0].event)));
+    expect(result.ok ? 'valid' : result.errors).toBe('valid');
   });
 });

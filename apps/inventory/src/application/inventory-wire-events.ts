@@ -1,12 +1,14 @@
 import {
   INVENTORY_STOCK_BACKORDERED_V1,
   INVENTORY_STOCK_LEVEL_LOW_V1,
+  INVENTORY_STOCK_RELEASED_V1,
   INVENTORY_STOCK_RESERVED_V1,
   INVENTORY_STOCK_SHIPPED_V1,
   INVENTORY_TOPIC,
   InventoryFirstAttemptLineV1,
   InventoryStockBackorderedV1,
   InventoryStockLevelLowV1,
+  InventoryStockReleasedV1,
   InventoryStockReservedV1,
   InventoryStockShippedV1,
 } from '@opsline/contracts';
@@ -33,12 +35,12 @@ type WireEvent =
   | { type: typeof INVENTORY_STOCK_RESERVED_V1; subject: string; data: InventoryStockReservedV1 }
   | { type: typeof INVENTORY_STOCK_BACKORDERED_V1; subject: string; data: InventoryStockBackorderedV1 }
   | { type: typeof INVENTORY_STOCK_SHIPPED_V1; subject: string; data: InventoryStockShippedV1 }
+  | { type: typeof INVENTORY_STOCK_RELEASED_V1; subject: string; data: InventoryStockReleasedV1 }
   | { type: typeof INVENTORY_STOCK_LEVEL_LOW_V1; subject: string; data: InventoryStockLevelLowV1 };
 
 /**
  * The outbox entries (`opsline.inventory`) of the domain's events. `firstAttempt` is the order's
- * first allocation result, attached to the allocation's reserved and backordered events. A
- * `stock.released` has no wire type yet (cancellation is not handled) and is not published.
+ * first allocation result, attached to the allocation's reserved and backordered events.
  */
 export function inventoryOutboxEntries(
   events: readonly InventoryDomainEvent[],
@@ -50,7 +52,6 @@ export function inventoryOutboxEntries(
   );
   return events
     .map((event) => toWire(event, attempt))
-    .filter((wire): wire is WireEvent => wire !== null)
     .map((wire) => ({
       topic: INVENTORY_TOPIC,
       event: {
@@ -68,10 +69,7 @@ export function inventoryOutboxEntries(
     }));
 }
 
-function toWire(
-  event: InventoryDomainEvent,
-  attempt: InventoryFirstAttemptLineV1[] | undefined,
-): WireEvent | null {
+function toWire(event: InventoryDomainEvent, attempt: InventoryFirstAttemptLineV1[] | undefined): WireEvent {
   switch (event.type) {
     case 'stock.reserved':
       return {
@@ -124,6 +122,15 @@ function toWire(
         },
       };
     case 'stock.released':
-      return null;
+      return {
+        type: INVENTORY_STOCK_RELEASED_V1,
+        subject: event.orderId,
+        data: {
+          orderId: event.orderId,
+          warehouseId: event.warehouseId,
+          releasedAt: event.at,
+          lines: event.lines.map((line) => ({ ...line })),
+        },
+      };
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GoodsReceivedV1, StockAdjustedV1, StockCountedV1 } from '@opsline/contracts';
+import { GoodsReceivedV1, ReturnInspectedV1, StockAdjustedV1, StockCountedV1 } from '@opsline/contracts';
 import { Outbox } from '@opsline/messaging';
 import { EntityManager } from 'typeorm';
 import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
@@ -27,6 +27,30 @@ export function receiptEntries(data: GoodsReceivedV1, at: string): StockLedgerEn
   }));
 }
 
+/**
+ * Ledger entries of a return inspection: one restock per RESTOCK line (other dispositions leave
+ * stock alone). The payload has no inspection id, so each entry is keyed by the inspection event's
+ * id and the line's index in it: the same event applied twice records nothing the second time.
+ */
+export function restockEntries(data: ReturnInspectedV1, at: string, eventId: string): StockLedgerEntry[] {
+  return data.lines.flatMap((line, index) =>
+    line.disposition === 'RESTOCK'
+      ? [
+          {
+            kind: 'restock' as const,
+            warehouseId: data.warehouseId,
+            sku: line.sku,
+            at,
+            returnId: data.returnId,
+            lineId: line.lineId,
+            inspectionRef: `${eventId}#${index}`,
+            quantity: line.quantity,
+          },
+        ]
+      : [],
+  );
+}
+
 /** The ledger entry of a stock adjustment. */
 export function adjustmentEntry(data: StockAdjustedV1, at: string): StockLedgerEntry {
   const { warehouseId, sku, adjustmentId, quantityDelta } = data;
@@ -40,7 +64,7 @@ export function countEntry(data: StockCountedV1, at: string): StockLedgerEntry {
 }
 
 /**
- * Applies a receipt, adjustment or cycle count: records its ledger entries (a duplicate records
+ * Applies a receipt, restock, adjustment or cycle count: records its ledger entries (a duplicate records
  * nothing and has no effect), then settles the positions it touched — backorders filled FIFO,
  * positions stored, `stock.level-low` on a crossing — and publishes through the outbox.
  */

@@ -12,7 +12,11 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SetReorderPolicyUseCase } from '../application/set-reorder-policy.use-case';
 import { isBelowReorderPoint } from '../domain/reorder-policy';
+import { StockLedgerEntry } from '../domain/stock-ledger';
+import { computeStockPosition } from '../domain/stock-position';
 import {
+  LedgerQuery,
+  LedgerView,
   PolicyPath,
   PositionsQuery,
   PositionView,
@@ -39,6 +43,42 @@ export class InventoryController {
   async positions(@Query() query: PositionsQuery): Promise<PositionView[]> {
     const rows = await this.repository.findPositions(this.dataSource.manager, query);
     return rows.map((row) => ({ ...row, belowReorderPoint: isBelowReorderPoint(row) }));
+  }
+
+  @Get('ledger')
+  @RequireScopes('inventory:read')
+  @ApiOperation({
+    summary:
+      "A position's ledger in business-time order, each entry with the running onHand and reserved; a warehouse-limited key only for its warehouse",
+  })
+  @ApiOkResponse({ type: LedgerView })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'warehouseId or sku is missing or not a valid id',
+  })
+  async ledger(
+    @Query() query: LedgerQuery,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ): Promise<LedgerView> {
+    if (principal !== undefined) assertWarehouseAllowed(principal, query.warehouseId);
+    const view = computeStockPosition(
+      query.warehouseId,
+      query.sku,
+      await this.repository.ledgerOf(this.dataSource.manager, query),
+    );
+    return {
+      ...view.position,
+      entries: view.explained.map((explained) => ({
+        at: explained.entry.at,
+        kind: explained.entry.kind,
+        quantity: movementQuantity(explained.entry),
+        reference: explained.key,
+        onHandDelta: explained.onHandDelta,
+        reservedDelta: explained.reservedDelta,
+        onHand: explained.onHandAfter,
+        reserved: explained.reservedAfter,
+      })),
+    };
   }
 
   @Put('policies/:warehouseId/:sku')
@@ -70,5 +110,17 @@ export class InventoryController {
       available,
       belowReorderPoint: available < body.reorderPoint,
     };
+  }
+}
+
+/** The number a ledger entry carries: its units, an adjustment's delta, a count's counted quantity. */
+function movementQuantity(entry: StockLedgerEntry): number {
+  switch (entry.kind) {
+    case 'adjustment':
+      return entry.quantityDelta;
+    case 'count':
+      return entry.countedQuantity;
+    default:
+      return entry.quantity;
   }
 }

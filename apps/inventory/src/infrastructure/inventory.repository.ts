@@ -83,6 +83,38 @@ export class InventoryRepository {
     return levels;
   }
 
+  /**
+   * Locks, in key order and in one statement, every position a run of orders may touch: the named
+   * positions (created when missing) and every existing position of `anyWarehouseSkus` (orders
+   * without a warehouse may be allocated at any warehouse with stock). Taken before the run is
+   * applied, so two consumers applying interleaved runs never wait on each other crosswise.
+   */
+  async lockPositionsForRun(
+    manager: EntityManager,
+    named: readonly PositionKey[],
+    anyWarehouseSkus: readonly string[],
+  ): Promise<void> {
+    if (named.length === 0 && anyWarehouseSkus.length === 0) return;
+    const warehouses = named.map((key) => key.warehouseId);
+    const skus = named.map((key) => key.sku);
+    if (named.length > 0) {
+      await manager.query(
+        `INSERT INTO inventory.stock_positions (warehouse_id, sku)
+         SELECT * FROM unnest($1::text[], $2::text[])
+         ORDER BY 1 COLLATE "C", 2 COLLATE "C" ON CONFLICT DO NOTHING`,
+        [warehouses, skus],
+      );
+    }
+    await manager.query(
+      `SELECT 1 FROM inventory.stock_positions p
+        WHERE (p.warehouse_id, p.sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+           OR p.sku = ANY($3::text[])
+        ORDER BY p.warehouse_id COLLATE "C", p.sku COLLATE "C"
+        FOR UPDATE`,
+      [warehouses, skus, [...anyWarehouseSkus]],
+    );
+  }
+
   /** Records entries; those whose key is already in the ledger are skipped. Returns the ones recorded. */
   async insertEntries(
     manager: EntityManager,
@@ -186,6 +218,15 @@ export class InventoryRepository {
       orderId,
     ])) as unknown[];
     return rows.length > 0;
+  }
+
+  /** The warehouse the order was allocated to; null when inventory has not allocated it. */
+  async allocatedWarehouseOf(manager: EntityManager, orderId: string): Promise<string | null> {
+    const rows = (await manager.query(
+      `SELECT warehouse_id FROM inventory.order_allocations WHERE order_id = $1`,
+      [orderId],
+    )) as { warehouse_id: string }[];
+    return rows[0]?.warehouse_id ?? null;
   }
 
   /** Warehouses with available units of any of the SKUs, and every warehouse inventory knows. */

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import {
   GOODS_RECEIVED_V1,
   GoodsReceivedV1,
+  RETURN_INSPECTED_V1,
+  ReturnInspectedV1,
   SHIPMENT_CONFIRMED_V1,
   ShipmentConfirmedV1,
   STOCK_ADJUSTED_V1,
@@ -16,6 +18,7 @@ import {
   adjustmentEntry,
   countEntry,
   receiptEntries,
+  restockEntries,
   RecordStockMovementUseCase,
 } from '../application/record-stock-movement.use-case';
 
@@ -42,6 +45,13 @@ export class WarehouseEventsHandler {
   @OnEvent(STOCK_COUNTED_V1)
   async onStockCounted(event: ConsumedEvent, { manager }: HandlerContext): Promise<void> {
     const entries = [countEntry(event.data as StockCountedV1, event.time)];
+    await this.recordMovement.execute(manager, { cause: causeOf(event), entries });
+  }
+
+  @OnEvent(RETURN_INSPECTED_V1)
+  async onReturnInspected(event: ConsumedEvent, { manager }: HandlerContext): Promise<void> {
+    const entries = restockEntries(event.data as ReturnInspectedV1, event.time, event.id);
+    if (entries.length === 0) return;
     await this.recordMovement.execute(manager, { cause: causeOf(event), entries });
   }
 

@@ -10,6 +10,7 @@ import { STOCK_COUNTED_V1 } from '../events/ingest/stock-counted.v1';
 import { INVENTORY_STOCK_BACKORDERED_V1 } from '../events/inventory/inventory-stock-backordered.v1';
 import { INVENTORY_STOCK_LEVEL_LOW_V1 } from '../events/inventory/inventory-stock-level-low.v1';
 import { INVENTORY_STOCK_RESERVED_V1 } from '../events/inventory/inventory-stock-reserved.v1';
+import { INVENTORY_STOCK_RELEASED_V1 } from '../events/inventory/inventory-stock-released.v1';
 import { INVENTORY_STOCK_SHIPPED_V1 } from '../events/inventory/inventory-stock-shipped.v1';
 import { ORDERS_ORDER_PLACED_V1 } from '../events/orders/orders-order-placed.v1';
 import { ORDERS_ORDER_ALLOCATED_V1 } from '../events/orders/orders-order-allocated.v1';
@@ -381,6 +382,12 @@ export const EXAMPLE_DATA: { readonly [T in EventTypeName]: Record<string, unkno
       { lineId: '1', sku: 'SKU-42', shipped: 2, fromReservation: 2, unreserved: 0, backorderReduced: 0 },
     ],
   },
+  [INVENTORY_STOCK_RELEASED_V1]: {
+    orderId: 'ORD-1001',
+    warehouseId: 'WH-1',
+    releasedAt: '2026-11-21T09:00:00.000Z',
+    lines: [{ lineId: '1', sku: 'SKU-42', released: 2, backorderDropped: 0 }],
+  },
   [INVENTORY_STOCK_LEVEL_LOW_V1]: {
     warehouseId: 'WH-1',
     sku: 'SKU-42',
@@ -411,6 +418,7 @@ const EXAMPLE_SUBJECTS: { readonly [T in EventTypeName]: string } = {
   [INVENTORY_STOCK_RESERVED_V1]: 'ORD-1001',
   [INVENTORY_STOCK_BACKORDERED_V1]: 'ORD-1001',
   [INVENTORY_STOCK_SHIPPED_V1]: 'ORD-1001',
+  [INVENTORY_STOCK_RELEASED_V1]: 'ORD-1001',
   [INVENTORY_STOCK_LEVEL_LOW_V1]: 'WH-1:SKU-42',
 };
 
