@@ -39,11 +39,11 @@ export async function startTestBroker(options: Partial<BrokerOptions> = {}): Pro
   return fixture;
 }
 
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs` (generous: CI machines are shared). */
 export async function waitFor<T>(
   description: string,
   check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
