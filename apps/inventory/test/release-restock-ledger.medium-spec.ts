@@ -1,150 +1,25 @@
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
 import { exampleEvent } from '@opsline/contracts/testing/example-events';
-import { createTestDatabase, TestDatabase } from '@opsline/persistence/testing';
-import { startServiceForTest } from '@opsline/service-kit/testing';
-import { BrokerFixture, startTestBroker, waitFor } from '../../../libs/kafka-broker/test/broker-fixture';
-import { InventoryEnvironment } from '../src/inventory.environment';
-import { InventoryModule } from '../src/inventory.module';
+import { waitFor } from '../../../libs/kafka-broker/test/broker-fixture';
+import {
+  ingest,
+  orderProducer,
+  placeOrder,
+  positionMatching,
+  positionOf,
+  published,
+  publishedOf,
+  received,
+  service,
+  useInventoryService,
+  wms,
+} from './inventory-service-harness';
 
 jest.setTimeout(90_000);
 
-interface Published {
-  type: string;
-  subject: string;
-  data: Record<string, unknown>;
-}
-
-interface Position {
-  warehouseId: string;
-  sku: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  reorderPoint: number | null;
-  belowReorderPoint: boolean;
-}
-
-let broker: BrokerFixture;
-let db: TestDatabase;
-let app: NestFastifyApplication;
-let producer: Producer;
-let consumer: Consumer;
-const published: Published[] = [];
-
-beforeAll(async () => {
-  [broker, db] = await Promise.all([startTestBroker(), createTestDatabase({ name: __filename })]);
-  app = await startServiceForTest(
-    { name: 'inventory', Environment: InventoryEnvironment, module: (env) => InventoryModule.forRoot(env) },
-    {
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: broker.broker.address,
-      OPSLINE_API_KEYS: 'ops=warehouse:write,inventory:read;wh2=warehouse:write@WH-2,inventory:read@WH-2',
-    },
-  );
-  const kafka = new Kafka({
-    brokers: [broker.broker.address],
-    clientId: 'release-restock',
-    logLevel: logLevel.NOTHING,
-  });
-  producer = kafka.producer({ allowAutoTopicCreation: true });
-  await producer.connect();
-  consumer = kafka.consumer({ groupId: `release-restock-reader-${Date.now()}`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topic: 'opsline.inventory', fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      published.push(JSON.parse(message.value?.toString() ?? '{}') as Published);
-    },
-  });
-});
-
-afterAll(async () => {
-  await consumer.disconnect();
-  await producer.disconnect();
-  await app.close();
-  await db.drop();
-  await broker.stop();
-});
-
-let sequence = 0;
-
-function wms(
-  type: Parameters<typeof exampleEvent>[0],
-  data: Record<string, unknown>,
-  time: string,
-  id?: string,
-) {
-  sequence += 1;
-  return { ...exampleEvent(type, data), id: id ?? `wms-${sequence}`, time };
-}
-
-async function ingest(events: unknown[]): Promise<void> {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/ingest/warehouse',
-    headers: { 'content-type': 'application/cloudevents-batch+json', authorization: 'Bearer ops' },
-    payload: JSON.stringify(events),
-  });
-  expect(response.statusCode).toBe(202);
-}
-
-function received(receiptId: string, sku: string, quantity: number, time: string, id?: string) {
-  return wms(
-    'opsline.wms.goods-received.v1',
-    { warehouseId: 'WH-1', receiptId, lines: [{ sku, quantity }] },
-    time,
-    id,
-  );
-}
-
-async function placeOrder(
-  orderId: string,
-  placedAt: string,
-  lines: { lineId: string; sku: string; quantity: number }[],
-  eventId = `placed-${orderId}`,
-): Promise<void> {
-  const event = exampleEvent('opsline.orders.order-placed.v1', {
-    orderId,
-    channel: 'webshop',
-    currency: 'EUR',
-    placedAt,
-    promisedShipBy: '2026-11-30T16:00:00.000Z',
-    warehouseId: 'WH-1',
-    lines: lines.map((line) => ({ ...line, unitPriceMinor: 100 })),
-  });
-  await producer.send({
-    topic: 'opsline.orders',
-    messages: [{ key: orderId, value: JSON.stringify({ ...event, id: eventId, subject: orderId }) }],
-  });
-}
-
-async function positionOf(sku: string): Promise<Position | undefined> {
-  const response = await app.inject({
-    method: 'GET',
-    url: `/inventory/positions?warehouseId=WH-1&sku=${sku}`,
-    headers: { authorization: 'Bearer ops' },
-  });
-  expect(response.statusCode).toBe(200);
-  return (response.json() as Position[])[0];
-}
-
-function positionMatching(sku: string, expected: Partial<Position>): () => Promise<Position | undefined> {
-  return async () => {
-    const position = await positionOf(sku);
-    const matches =
-      position !== undefined &&
-      Object.entries(expected).every(([k, v]) => position[k as keyof Position] === v);
-    return matches ? position : undefined;
-  };
-}
-
-function publishedOf(type: string, subject: string): () => Published[] | undefined {
-  return () => {
-    const found = published.filter((event) => event.type === type && event.subject === subject);
-    return found.length > 0 ? found : undefined;
-  };
-}
+useInventoryService(
+  __filename,
+  'ops=warehouse:write,inventory:read;wh2=warehouse:write@WH-2,inventory:read@WH-2',
+);
 
 async function cancelOrder(
   orderId: string,
@@ -175,7 +50,7 @@ async function cancelOrder(
       quantity: line.quantity - line.shippedQuantity,
     })),
   });
-  await producer.send({
+  await orderProducer().send({
     topic: 'opsline.orders',
     messages: [{ key: orderId, value: JSON.stringify({ ...event, id: eventId, subject: orderId }) }],
   });
@@ -200,7 +75,7 @@ function inspected(
 }
 
 async function getLedger(query: string, key = 'ops') {
-  return app.inject({
+  return service().inject({
     method: 'GET',
     url: `/inventory/ledger${query}`,
     headers: { authorization: `Bearer ${key}` },
@@ -413,7 +288,7 @@ describe('GET /inventory/ledger', () => {
   });
 
   it('is documented in OpenAPI', async () => {
-    const response = await app.inject({ method: 'GET', url: '/docs-json' });
+    const response = await service().inject({ method: 'GET', url: '/docs-json' });
     const paths = Object.keys((response.json() as { paths: Record<string, unknown> }).paths);
     expect(paths).toContain('/inventory/ledger');
   });
