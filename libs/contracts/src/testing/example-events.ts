@@ -24,6 +24,41 @@ import type { EventTypeName } from '../registry';
 /** A wire event as JSON would give it: plain objects only. */
 export type PlainCloudEvent = { [attribute: string]: unknown; data: Record<string, unknown> };
 
+/** ORD-1001 of the placement example, as the orders domain events carry it. */
+const ORDER_SNAPSHOT_FACTS = {
+  orderId: 'ORD-1001',
+  channel: 'webshop',
+  currency: 'EUR',
+  placedAt: '2026-11-20T10:00:00.000Z',
+  promisedShipBy: '2026-11-21T16:00:00.000Z',
+  warehouseId: 'WH-1',
+  customerId: 'CUST-42',
+};
+const ORDER_SNAPSHOT_LINES = [
+  { lineId: '1', sku: 'SKU-42', quantity: 2, unitPriceMinor: 1999 },
+  { lineId: '2', sku: 'SKU-7', quantity: 1, unitPriceMinor: 0 },
+];
+
+interface LineProgress {
+  reservedAtFirstAttempt: number;
+  shippedQuantity: number;
+  cancelledQuantity: number;
+}
+
+/** The order snapshot every orders domain event starts with, at `status` with each line's progress. */
+function orderSnapshot(
+  status: string,
+  occurredAt: string,
+  progress: readonly LineProgress[],
+): Record<string, unknown> {
+  return {
+    ...ORDER_SNAPSHOT_FACTS,
+    status,
+    occurredAt,
+    lines: ORDER_SNAPSHOT_LINES.map((line, i) => ({ ...line, ...progress[i] })),
+  };
+}
+
 /** Realistic `data` of every registered type, as a sender would put it on the wire. */
 export const EXAMPLE_DATA: { readonly [T in EventTypeName]: Record<string, unknown> } = {
   [ORDER_PLACED_V1]: {
@@ -95,35 +130,10 @@ export const EXAMPLE_DATA: { readonly [T in EventTypeName]: Record<string, unkno
     ],
   },
   [ORDERS_ORDER_ALLOCATED_V1]: {
-    orderId: 'ORD-1001',
-    channel: 'webshop',
-    currency: 'EUR',
-    placedAt: '2026-11-20T10:00:00.000Z',
-    promisedShipBy: '2026-11-21T16:00:00.000Z',
-    warehouseId: 'WH-1',
-    customerId: 'CUST-42',
-    status: 'ALLOCATED',
-    occurredAt: '2026-11-20T10:00:00.000Z',
-    lines: [
-      {
-        lineId: '1',
-        sku: 'SKU-42',
-        quantity: 2,
-        unitPriceMinor: 1999,
-        reservedAtFirstAttempt: 2,
-        shippedQuantity: 0,
-        cancelledQuantity: 0,
-      },
-      {
-        lineId: '2',
-        sku: 'SKU-7',
-        quantity: 1,
-        unitPriceMinor: 0,
-        reservedAtFirstAttempt: 1,
-        shippedQuantity: 0,
-        cancelledQuantity: 0,
-      },
-    ],
+    ...orderSnapshot('ALLOCATED', '2026-11-20T10:00:00.000Z', [
+      { reservedAtFirstAttempt: 2, shippedQuantity: 0, cancelledQuantity: 0 },
+      { reservedAtFirstAttempt: 1, shippedQuantity: 0, cancelledQuantity: 0 },
+    ]),
     wasBackorderedAtFirstAttempt: false,
     shipmentCount: 0,
     isComplete: false,
@@ -137,35 +147,10 @@ export const EXAMPLE_DATA: { readonly [T in EventTypeName]: Record<string, unkno
     ],
   },
   [ORDERS_ORDER_BACKORDERED_V1]: {
-    orderId: 'ORD-1001',
-    channel: 'webshop',
-    currency: 'EUR',
-    placedAt: '2026-11-20T10:00:00.000Z',
-    promisedShipBy: '2026-11-21T16:00:00.000Z',
-    warehouseId: 'WH-1',
-    customerId: 'CUST-42',
-    status: 'BACKORDERED',
-    occurredAt: '2026-11-20T10:00:00.000Z',
-    lines: [
-      {
-        lineId: '1',
-        sku: 'SKU-42',
-        quantity: 2,
-        unitPriceMinor: 1999,
-        reservedAtFirstAttempt: 2,
-        shippedQuantity: 0,
-        cancelledQuantity: 0,
-      },
-      {
-        lineId: '2',
-        sku: 'SKU-7',
-        quantity: 1,
-        unitPriceMinor: 0,
-        reservedAtFirstAttempt: 0,
-        shippedQuantity: 0,
-        cancelledQuantity: 0,
-      },
-    ],
+    ...orderSnapshot('BACKORDERED', '2026-11-20T10:00:00.000Z', [
+      { reservedAtFirstAttempt: 2, shippedQuantity: 0, cancelledQuantity: 0 },
+      { reservedAtFirstAttempt: 0, shippedQuantity: 0, cancelledQuantity: 0 },
+    ]),
     wasBackorderedAtFirstAttempt: true,
     shipmentCount: 0,
     isComplete: false,
@@ -179,35 +164,10 @@ export const EXAMPLE_DATA: { readonly [T in EventTypeName]: Record<string, unkno
     ],
   },
   [ORDERS_ORDER_PARTIALLY_SHIPPED_V1]: {
-    orderId: 'ORD-1001',
-    channel: 'webshop',
-    currency: 'EUR',
-    placedAt: '2026-11-20T10:00:00.000Z',
-    promisedShipBy: '2026-11-21T16:00:00.000Z',
-    warehouseId: 'WH-1',
-    customerId: 'CUST-42',
-    status: 'PARTIALLY_SHIPPED',
-    occurredAt: '2026-11-20T15:00:00.000Z',
-    lines: [
-      {
-        lineId: '1',
-        sku: 'SKU-42',
-        quantity: 2,
-        unitPriceMinor: 1999,
-        reservedAtFirstAttempt: 2,
-        shippedQuantity: 2,
-        cancelledQuantity: 0,
-      },
-      {
-        lineId: '2',
-        sku: 'SKU-7',
-        quantity: 1,
-        unitPriceMinor: 0,
-        reservedAtFirstAttempt: 1,
-        shippedQuantity: 0,
-        cancelledQuantity: 0,
-      },
-    ],
+    ...orderSnapshot('PARTIALLY_SHIPPED', '2026-11-20T15:00:00.000Z', [
+      { reservedAtFirstAttempt: 2, shippedQuantity: 2, cancelledQuantity: 0 },
+      { reservedAtFirstAttempt: 1, shippedQuantity: 0, cancelledQuantity: 0 },
+    ]),
     wasBackorderedAtFirstAttempt: false,
     shipmentCount: 1,
     lastShipmentAt: '2026-11-20T15:00:00.000Z',
@@ -220,35 +180,10 @@ export const EXAMPLE_DATA: { readonly [T in EventTypeName]: Record<string, unkno
     trackingNumber: 'JD0123456789',
   },
   [ORDERS_ORDER_SHIPPED_V1]: {
-    orderId: 'ORD-1001',
-    channel: 'webshop',
-    currency: 'EUR',
-    placedAt: '2026-11-20T10:00:00.000Z',
-    promisedShipBy: '2026-11-21T16:00:00.000Z',
-    warehouseId: 'WH-1',
-    customerId: 'CUST-42',
-    status: 'SHIPPED',
-    occurredAt: '2026-11-20T15:00:00.000Z',
-    lines: [
-      {
-        lineId: '1',
-        sku: 'SKU-42',
-        quantity: 2,
-        unitPriceMinor: 1999,
-        reservedAtFirstAttempt: 2,
-        shippedQuantity: 2,
-        cancelledQuantity: 0,
-      },
-      {
-        lineId: '2',
-        sku: 'SKU-7',
-        quantity: 1,
-        unitPriceMinor: 0,
-        reservedAtFirstAttempt: 1,
-        shippedQuantity: 1,
-        cancelledQuantity: 0,
-      },
-    ],
+    ...orderSnapshot('SHIPPED', '2026-11-20T15:00:00.000Z', [
+      { reservedAtFirstAttempt: 2, shippedQuantity: 2, cancelledQuantity: 0 },
+      { reservedAtFirstAttempt: 1, shippedQuantity: 1, cancelledQuantity: 0 },
+    ]),
     wasBackorderedAtFirstAttempt: false,
     shipmentCount: 1,
     lastShipmentAt: '2026-11-20T15:00:00.000Z',
@@ -265,35 +200,10 @@ export const EXAMPLE_DATA: { readonly [T in EventTypeName]: Record<string, unkno
     trackingNumber: 'JD0123456789',
   },
   [ORDERS_ORDER_CANCELLED_V1]: {
-    orderId: 'ORD-1001',
-    channel: 'webshop',
-    currency: 'EUR',
-    placedAt: '2026-11-20T10:00:00.000Z',
-    promisedShipBy: '2026-11-21T16:00:00.000Z',
-    warehouseId: 'WH-1',
-    customerId: 'CUST-42',
-    status: 'CANCELLED',
-    occurredAt: '2026-11-20T16:00:00.000Z',
-    lines: [
-      {
-        lineId: '1',
-        sku: 'SKU-42',
-        quantity: 2,
-        unitPriceMinor: 1999,
-        reservedAtFirstAttempt: 2,
-        shippedQuantity: 2,
-        cancelledQuantity: 0,
-      },
-      {
-        lineId: '2',
-        sku: 'SKU-7',
-        quantity: 1,
-        unitPriceMinor: 0,
-        reservedAtFirstAttempt: 1,
-        shippedQuantity: 0,
-        cancelledQuantity: 1,
-      },
-    ],
+    ...orderSnapshot('CANCELLED', '2026-11-20T16:00:00.000Z', [
+      { reservedAtFirstAttempt: 2, shippedQuantity: 2, cancelledQuantity: 0 },
+      { reservedAtFirstAttempt: 1, shippedQuantity: 0, cancelledQuantity: 1 },
+    ]),
     wasBackorderedAtFirstAttempt: false,
     shipmentCount: 1,
     lastShipmentAt: '2026-11-20T15:00:00.000Z',
@@ -307,35 +217,10 @@ export const EXAMPLE_DATA: { readonly [T in EventTypeName]: Record<string, unkno
     ],
   },
   [ORDERS_ORDER_SHIPPED_AFTER_CANCELLATION_V1]: {
-    orderId: 'ORD-1001',
-    channel: 'webshop',
-    currency: 'EUR',
-    placedAt: '2026-11-20T10:00:00.000Z',
-    promisedShipBy: '2026-11-21T16:00:00.000Z',
-    warehouseId: 'WH-1',
-    customerId: 'CUST-42',
-    status: 'CANCELLED',
-    occurredAt: '2026-11-20T15:00:00.000Z',
-    lines: [
-      {
-        lineId: '1',
-        sku: 'SKU-42',
-        quantity: 2,
-        unitPriceMinor: 1999,
-        reservedAtFirstAttempt: 2,
-        shippedQuantity: 2,
-        cancelledQuantity: 0,
-      },
-      {
-        lineId: '2',
-        sku: 'SKU-7',
-        quantity: 1,
-        unitPriceMinor: 0,
-        reservedAtFirstAttempt: 1,
-        shippedQuantity: 0,
-        cancelledQuantity: 1,
-      },
-    ],
+    ...orderSnapshot('CANCELLED', '2026-11-20T15:00:00.000Z', [
+      { reservedAtFirstAttempt: 2, shippedQuantity: 2, cancelledQuantity: 0 },
+      { reservedAtFirstAttempt: 1, shippedQuantity: 0, cancelledQuantity: 1 },
+    ]),
     wasBackorderedAtFirstAttempt: false,
     shipmentCount: 1,
     lastShipmentAt: '2026-11-20T15:00:00.000Z',
