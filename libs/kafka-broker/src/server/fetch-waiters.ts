@@ -60,12 +60,6 @@ export class FetchWaiters {
     }
   }
 
-  get parkedCount(): number {
-    const all = new Set<Waiter>();
-    for (const set of this.byPartition.values()) for (const waiter of set) all.add(waiter);
-    return all.size;
-  }
-
   private wakeAppended(): void {
     this.scheduled = false;
     const woken = new Set<Waiter>();
