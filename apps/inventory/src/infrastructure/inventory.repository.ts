@@ -100,8 +100,8 @@ export class InventoryRepository {
     if (named.length > 0) {
       await manager.query(
         `INSERT INTO inventory.stock_positions (warehouse_id, sku)
-         SELECT * FROM unnest($1::text[], $2::text[])
-         ORDER BY 1 COLLATE "C", 2 COLLATE "C" ON CONFLICT DO NOTHING`,
+         SELECT k.warehouse_id, k.sku FROM unnest($1::text[], $2::text[]) AS k(warehouse_id, sku)
+         ORDER BY k.warehouse_id COLLATE "C", k.sku COLLATE "C" ON CONFLICT DO NOTHING`,
         [warehouses, skus],
       );
     }
