@@ -59,6 +59,7 @@ export {
 export * from './events/ingest';
 export * from './events/inventory';
 export * from './events/orders';
+export * from './events/returns';
 export * from './registry';
 export * from './topics';
 export * from './validation';

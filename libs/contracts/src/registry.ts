@@ -45,6 +45,27 @@ import {
   ORDERS_ORDER_SHIPPED_AFTER_CANCELLATION_V1,
   OrdersOrderShippedAfterCancellationV1,
 } from './events/orders/orders-order-shipped-after-cancellation.v1';
+import {
+  RETURNS_RETURN_AUTHORIZED_V1,
+  ReturnsReturnAuthorizedV1,
+} from './events/returns/returns-return-authorized.v1';
+import {
+  RETURNS_RETURN_REJECTED_V1,
+  ReturnsReturnRejectedV1,
+} from './events/returns/returns-return-rejected.v1';
+import {
+  RETURNS_RETURN_RECEIVED_V1,
+  ReturnsReturnReceivedV1,
+} from './events/returns/returns-return-received.v1';
+import {
+  RETURNS_RETURN_INSPECTED_V1,
+  ReturnsReturnInspectedV1,
+} from './events/returns/returns-return-inspected.v1';
+import {
+  RETURNS_RETURN_REFUNDED_V1,
+  ReturnsReturnRefundedV1,
+} from './events/returns/returns-return-refunded.v1';
+import { RETURNS_RETURN_CLOSED_V1, ReturnsReturnClosedV1 } from './events/returns/returns-return-closed.v1';
 
 /** Event type → the class its `data` is validated as and turned into. */
 export type EventDataClassMap = Readonly<Record<string, ValidatedClass>>;
@@ -78,6 +99,12 @@ export const EVENT_DATA_CLASSES = {
   [INVENTORY_STOCK_SHIPPED_V1]: InventoryStockShippedV1,
   [INVENTORY_STOCK_RELEASED_V1]: InventoryStockReleasedV1,
   [INVENTORY_STOCK_LEVEL_LOW_V1]: InventoryStockLevelLowV1,
+  [RETURNS_RETURN_AUTHORIZED_V1]: ReturnsReturnAuthorizedV1,
+  [RETURNS_RETURN_REJECTED_V1]: ReturnsReturnRejectedV1,
+  [RETURNS_RETURN_RECEIVED_V1]: ReturnsReturnReceivedV1,
+  [RETURNS_RETURN_INSPECTED_V1]: ReturnsReturnInspectedV1,
+  [RETURNS_RETURN_REFUNDED_V1]: ReturnsReturnRefundedV1,
+  [RETURNS_RETURN_CLOSED_V1]: ReturnsReturnClosedV1,
 } as const satisfies EventDataClassMap;
 
 /** Every registered event type, `'opsline.order.placed.v1' | …`. */

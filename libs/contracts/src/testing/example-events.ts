@@ -19,6 +19,12 @@ import { ORDERS_ORDER_PARTIALLY_SHIPPED_V1 } from '../events/orders/orders-order
 import { ORDERS_ORDER_SHIPPED_V1 } from '../events/orders/orders-order-shipped.v1';
 import { ORDERS_ORDER_CANCELLED_V1 } from '../events/orders/orders-order-cancelled.v1';
 import { ORDERS_ORDER_SHIPPED_AFTER_CANCELLATION_V1 } from '../events/orders/orders-order-shipped-after-cancellation.v1';
+import { RETURNS_RETURN_AUTHORIZED_V1 } from '../events/returns/returns-return-authorized.v1';
+import { RETURNS_RETURN_REJECTED_V1 } from '../events/returns/returns-return-rejected.v1';
+import { RETURNS_RETURN_RECEIVED_V1 } from '../events/returns/returns-return-received.v1';
+import { RETURNS_RETURN_INSPECTED_V1 } from '../events/returns/returns-return-inspected.v1';
+import { RETURNS_RETURN_REFUNDED_V1 } from '../events/returns/returns-return-refunded.v1';
+import { RETURNS_RETURN_CLOSED_V1 } from '../events/returns/returns-return-closed.v1';
 import type { EventTypeName } from '../registry';
 
 /** A wire event as JSON would give it: plain objects only. */
@@ -58,6 +64,48 @@ function orderSnapshot(
     lines: ORDER_SNAPSHOT_LINES.map((line, i) => ({ ...line, ...progress[i] })),
   };
 }
+
+interface ReturnLineProgress {
+  authorizedQuantity: number;
+  receivedQuantity: number;
+  inspectedQuantity: number;
+  refundedQuantity: number;
+}
+
+/** The return snapshot every returns domain event starts with: RMA-77 for line 1 of ORD-1001. */
+function returnSnapshot(
+  status: string,
+  occurredAt: string,
+  progress: ReturnLineProgress,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    returnId: 'RMA-77',
+    orderId: 'ORD-1001',
+    channel: 'webshop',
+    currency: 'EUR',
+    orderWarehouseId: 'WH-1',
+    requestedAt: '2026-11-22T09:00:00.000Z',
+    status,
+    occurredAt,
+    lines: [
+      { lineId: '1', sku: 'SKU-42', quantity: 1, reasonCode: 'SIZE_FIT', unitPriceMinor: 1999, ...progress },
+    ],
+    refundedAmountMinor: 0,
+    ...extra,
+  };
+}
+
+const RECEIVED_AT = '2026-11-24T11:00:00.000Z';
+const INSPECTED_AT = '2026-11-25T08:30:00.000Z';
+const REFUND_LINE = {
+  lineId: '1',
+  sku: 'SKU-42',
+  quantity: 1,
+  unitPriceMinor: 1999,
+  restockingFeeMinor: 200,
+  amountMinor: 1799,
+};
 
 /** Realistic `data` of every registered type, as a sender would put it on the wire. */
 export const EXAMPLE_DATA: { readonly [T in EventTypeName]: Record<string, unknown> } = {
@@ -280,6 +328,68 @@ export const EXAMPLE_DATA: { readonly [T in EventTypeName]: Record<string, unkno
     available: 3,
     reorderPoint: 10,
   },
+  [RETURNS_RETURN_AUTHORIZED_V1]: returnSnapshot('AUTHORIZED', '2026-11-22T09:00:00.000Z', {
+    authorizedQuantity: 1,
+    receivedQuantity: 0,
+    inspectedQuantity: 0,
+    refundedQuantity: 0,
+  }),
+  [RETURNS_RETURN_REJECTED_V1]: returnSnapshot(
+    'REJECTED',
+    '2026-11-22T09:00:00.000Z',
+    { authorizedQuantity: 0, receivedQuantity: 0, inspectedQuantity: 0, refundedQuantity: 0 },
+    { rejectionReason: 'RETURN.WINDOW_EXPIRED' },
+  ),
+  [RETURNS_RETURN_RECEIVED_V1]: returnSnapshot(
+    'RECEIVED',
+    RECEIVED_AT,
+    { authorizedQuantity: 1, receivedQuantity: 1, inspectedQuantity: 0, refundedQuantity: 0 },
+    {
+      firstReceivedAt: RECEIVED_AT,
+      receiptWarehouseId: 'WH-1',
+      receivedAt: RECEIVED_AT,
+      receiptLines: [{ lineId: '1', sku: 'SKU-42', quantity: 1 }],
+    },
+  ),
+  [RETURNS_RETURN_INSPECTED_V1]: returnSnapshot(
+    'INSPECTED',
+    INSPECTED_AT,
+    { authorizedQuantity: 1, receivedQuantity: 1, inspectedQuantity: 1, refundedQuantity: 0 },
+    {
+      firstReceivedAt: RECEIVED_AT,
+      inspectionWarehouseId: 'WH-1',
+      inspectedAt: INSPECTED_AT,
+      inspectionLines: [
+        {
+          lineId: '1',
+          sku: 'SKU-42',
+          quantity: 1,
+          disposition: 'RESTOCK',
+          recoveredValueMinor: 1999,
+          unitPriceMinor: 1999,
+          reasonCode: 'SIZE_FIT',
+        },
+      ],
+    },
+  ),
+  [RETURNS_RETURN_REFUNDED_V1]: returnSnapshot(
+    'REFUNDED',
+    INSPECTED_AT,
+    { authorizedQuantity: 1, receivedQuantity: 1, inspectedQuantity: 1, refundedQuantity: 1 },
+    {
+      firstReceivedAt: RECEIVED_AT,
+      refundedAmountMinor: 1799,
+      refundedAt: INSPECTED_AT,
+      refundAmountMinor: 1799,
+      refundLines: [REFUND_LINE],
+    },
+  ),
+  [RETURNS_RETURN_CLOSED_V1]: returnSnapshot(
+    'CLOSED',
+    INSPECTED_AT,
+    { authorizedQuantity: 1, receivedQuantity: 1, inspectedQuantity: 1, refundedQuantity: 1 },
+    { firstReceivedAt: RECEIVED_AT, refundedAmountMinor: 1799, closeReason: 'completed' },
+  ),
 };
 
 /** The aggregate id the example of each type is keyed by (`subject`). */
@@ -305,6 +415,12 @@ const EXAMPLE_SUBJECTS: { readonly [T in EventTypeName]: string } = {
   [INVENTORY_STOCK_SHIPPED_V1]: 'ORD-1001',
   [INVENTORY_STOCK_RELEASED_V1]: 'ORD-1001',
   [INVENTORY_STOCK_LEVEL_LOW_V1]: 'WH-1:SKU-42',
+  [RETURNS_RETURN_AUTHORIZED_V1]: 'RMA-77',
+  [RETURNS_RETURN_REJECTED_V1]: 'RMA-77',
+  [RETURNS_RETURN_RECEIVED_V1]: 'RMA-77',
+  [RETURNS_RETURN_INSPECTED_V1]: 'RMA-77',
+  [RETURNS_RETURN_REFUNDED_V1]: 'RMA-77',
+  [RETURNS_RETURN_CLOSED_V1]: 'RMA-77',
 };
 
 /**
@@ -332,6 +448,7 @@ function exampleSource(type: string): string {
   if (type.startsWith('opsline.wms.')) return '/warehouses/WH-1/wms';
   if (type.startsWith('opsline.orders.')) return '/services/orders';
   if (type.startsWith('opsline.inventory.')) return '/services/inventory';
+  if (type.startsWith('opsline.returns.')) return '/services/returns';
   return '/channels/webshop';
 }
 
