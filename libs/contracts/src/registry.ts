@@ -66,6 +66,14 @@ import {
   ReturnsReturnRefundedV1,
 } from './events/returns/returns-return-refunded.v1';
 import { RETURNS_RETURN_CLOSED_V1, ReturnsReturnClosedV1 } from './events/returns/returns-return-closed.v1';
+import {
+  INVENTORY_POSITION_CHANGED_V1,
+  InventoryPositionChangedV1,
+} from './events/inventory/inventory-position-changed.v1';
+import {
+  INVENTORY_STOCK_COUNTED_V1,
+  InventoryStockCountedV1,
+} from './events/inventory/inventory-stock-counted.v1';
 
 /** Event type → the class its `data` is validated as and turned into. */
 export type EventDataClassMap = Readonly<Record<string, ValidatedClass>>;
@@ -99,6 +107,8 @@ export const EVENT_DATA_CLASSES = {
   [INVENTORY_STOCK_SHIPPED_V1]: InventoryStockShippedV1,
   [INVENTORY_STOCK_RELEASED_V1]: InventoryStockReleasedV1,
   [INVENTORY_STOCK_LEVEL_LOW_V1]: InventoryStockLevelLowV1,
+  [INVENTORY_STOCK_COUNTED_V1]: InventoryStockCountedV1,
+  [INVENTORY_POSITION_CHANGED_V1]: InventoryPositionChangedV1,
   [RETURNS_RETURN_AUTHORIZED_V1]: ReturnsReturnAuthorizedV1,
   [RETURNS_RETURN_REJECTED_V1]: ReturnsReturnRejectedV1,
   [RETURNS_RETURN_RECEIVED_V1]: ReturnsReturnReceivedV1,

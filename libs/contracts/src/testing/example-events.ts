@@ -25,6 +25,8 @@ import { RETURNS_RETURN_RECEIVED_V1 } from '../events/returns/returns-return-rec
 import { RETURNS_RETURN_INSPECTED_V1 } from '../events/returns/returns-return-inspected.v1';
 import { RETURNS_RETURN_REFUNDED_V1 } from '../events/returns/returns-return-refunded.v1';
 import { RETURNS_RETURN_CLOSED_V1 } from '../events/returns/returns-return-closed.v1';
+import { INVENTORY_POSITION_CHANGED_V1 } from '../events/inventory/inventory-position-changed.v1';
+import { INVENTORY_STOCK_COUNTED_V1 } from '../events/inventory/inventory-stock-counted.v1';
 import type { EventTypeName } from '../registry';
 
 /** A wire event as JSON would give it: plain objects only. */
@@ -328,6 +330,25 @@ export const EXAMPLE_DATA: { readonly [T in EventTypeName]: Record<string, unkno
     available: 3,
     reorderPoint: 10,
   },
+  [INVENTORY_STOCK_COUNTED_V1]: {
+    warehouseId: 'WH-1',
+    sku: 'SKU-42',
+    countId: 'CC-2026-11-20-7',
+    countedAt: '2026-11-20T18:00:00.000Z',
+    countedQuantity: 118,
+    onHandAtCount: 120,
+    accurate: false,
+  },
+  [INVENTORY_POSITION_CHANGED_V1]: {
+    warehouseId: 'WH-1',
+    sku: 'SKU-42',
+    changedAt: '2026-11-20T15:00:00.000Z',
+    onHand: 118,
+    reserved: 115,
+    available: 3,
+    backordered: 0,
+    reorderPoint: 10,
+  },
   [RETURNS_RETURN_AUTHORIZED_V1]: returnSnapshot('AUTHORIZED', '2026-11-22T09:00:00.000Z', {
     authorizedQuantity: 1,
     receivedQuantity: 0,
@@ -415,6 +436,8 @@ const EXAMPLE_SUBJECTS: { readonly [T in EventTypeName]: string } = {
   [INVENTORY_STOCK_SHIPPED_V1]: 'ORD-1001',
   [INVENTORY_STOCK_RELEASED_V1]: 'ORD-1001',
   [INVENTORY_STOCK_LEVEL_LOW_V1]: 'WH-1:SKU-42',
+  [INVENTORY_STOCK_COUNTED_V1]: 'WH-1:SKU-42',
+  [INVENTORY_POSITION_CHANGED_V1]: 'WH-1:SKU-42',
   [RETURNS_RETURN_AUTHORIZED_V1]: 'RMA-77',
   [RETURNS_RETURN_REJECTED_V1]: 'RMA-77',
   [RETURNS_RETURN_RECEIVED_V1]: 'RMA-77',
