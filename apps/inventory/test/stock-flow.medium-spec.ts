@@ -147,6 +147,61 @@ describe('inventory applies warehouse and order events to stock positions', () =
     expect(published.filter((e) => e.subject === 'ORD-E1')).toHaveLength(1);
   });
 
+  it('judges a cycle count against on-hand at its time, and again when a late movement changes that', async () => {
+    await ingest([received('GR-F1', 'SKU-F', 10, '2026-11-20T08:00:00.000Z')]);
+    await ingest([
+      wms(
+        'opsline.wms.stock-counted.v1',
+        { warehouseId: 'WH-1', countId: 'CC-F1', sku: 'SKU-F', countedQuantity: 13 },
+        '2026-11-20T18:00:00.000Z',
+      ),
+    ]);
+    const [counted] = await waitFor(
+      'the count',
+      publishedOf('opsline.inventory.stock-counted.v1', 'WH-1:SKU-F'),
+    );
+    expect(counted.data).toMatchObject({
+      countId: 'CC-F1',
+      countedQuantity: 13,
+      onHandAtCount: 10,
+      accurate: false,
+    });
+    expect(counted.data).not.toHaveProperty('restated');
+
+    // a receipt dated before the count arrives late: the books now agree with the count
+    await ingest([received('GR-F2', 'SKU-F', 3, '2026-11-20T12:00:00.000Z')]);
+    const counts = await waitFor('the restated count', () => {
+      const found = publishedOf('opsline.inventory.stock-counted.v1', 'WH-1:SKU-F')();
+      return found !== undefined && found.length === 2 ? found : undefined;
+    });
+    expect(counts[1].data).toMatchObject({
+      countId: 'CC-F1',
+      onHandAtCount: 13,
+      accurate: true,
+      restated: true,
+    });
+    expect(await positionOf('SKU-F')).toMatchObject({ onHand: 13 });
+
+    // a receipt after the count changes no count
+    await ingest([received('GR-F3', 'SKU-F', 1, '2026-11-21T08:00:00.000Z')]);
+    await waitFor('SKU-F after the count', positionMatching('SKU-F', { onHand: 14 }));
+    const changes = await waitFor('the position published as it stands', () => {
+      const found = publishedOf('opsline.inventory.position-changed.v1', 'WH-1:SKU-F')();
+      return found?.some((event) => event.data.onHand === 14) === true ? found : undefined;
+    });
+    expect(changes.map((event) => event.data.onHand)).toEqual([10, 13, 13, 14]);
+    expect(changes[3].data).toMatchObject({
+      warehouseId: 'WH-1',
+      sku: 'SKU-F',
+      reserved: 0,
+      available: 14,
+      backordered: 0,
+    });
+    expect(
+      published.filter((e) => e.type === 'opsline.inventory.stock-counted.v1' && e.subject === 'WH-1:SKU-F'),
+    ).toHaveLength(2);
+  });
+
   it('documents the positions and policies routes in OpenAPI', async () => {
     const response = await service().inject({ method: 'GET', url: '/docs-json' });
     const paths = Object.keys((response.json() as { paths: Record<string, unknown> }).paths);

@@ -7,7 +7,7 @@ import { ledgerEntryKey } from '../domain/stock-ledger';
 import { computeStockPosition, openReservationOf, StockLedgerView } from '../domain/stock-position';
 import { InventoryRepository } from '../infrastructure/inventory.repository';
 import { EventCause, inventoryOutboxEntries } from './inventory-wire-events';
-import { PositionSettler } from './settle-positions';
+import { PositionSettler, TouchedPosition } from './settle-positions';
 
 /** A shipment confirmation from the WMS. */
 export interface ApplyShipmentCommand {
@@ -55,12 +55,18 @@ export class ApplyShipmentUseCase {
     const recorded = await this.repository.insertEntries(manager, consumption.entries);
     if (recorded.length === 0) return 'duplicate';
     await this.repository.replaceBackorders(manager, queue, consumption.remaining);
-    const touched = new Map(
-      recorded.map((entry) => [
-        entry.sku,
-        { warehouseId, sku: entry.sku, at: shippedAt, trigger: ledgerEntryKey(entry) },
-      ]),
-    );
+    const touched = new Map<string, TouchedPosition & { onHandMovementKeys: string[] }>();
+    for (const entry of recorded) {
+      const position = touched.get(entry.sku) ?? {
+        warehouseId,
+        sku: entry.sku,
+        at: shippedAt,
+        trigger: ledgerEntryKey(entry),
+        onHandMovementKeys: [],
+      };
+      position.onHandMovementKeys.push(ledgerEntryKey(entry));
+      touched.set(entry.sku, position);
+    }
     const settled = await this.settler.settle(manager, [...touched.values()], before);
     await this.outbox.add(manager, inventoryOutboxEntries([consumption.event, ...settled], command.cause));
     return 'applied';

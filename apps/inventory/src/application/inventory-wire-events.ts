@@ -1,12 +1,16 @@
 import {
+  INVENTORY_POSITION_CHANGED_V1,
   INVENTORY_STOCK_BACKORDERED_V1,
+  INVENTORY_STOCK_COUNTED_V1,
   INVENTORY_STOCK_LEVEL_LOW_V1,
   INVENTORY_STOCK_RELEASED_V1,
   INVENTORY_STOCK_RESERVED_V1,
   INVENTORY_STOCK_SHIPPED_V1,
   INVENTORY_TOPIC,
   InventoryFirstAttemptLineV1,
+  InventoryPositionChangedV1,
   InventoryStockBackorderedV1,
+  InventoryStockCountedV1,
   InventoryStockLevelLowV1,
   InventoryStockReleasedV1,
   InventoryStockReservedV1,
@@ -15,7 +19,7 @@ import {
 import { ConsumedEvent, OutboxEntry } from '@opsline/messaging';
 import { randomUUID } from 'node:crypto';
 import type { LineAllocation } from '../domain/allocation';
-import type { InventoryDomainEvent } from '../domain/inventory-events';
+import { inventoryEventSubject, type InventoryDomainEvent } from '../domain/inventory-events';
 
 /** Where the events of one applied input came from (CloudEvents causation and correlation). */
 export interface EventCause {
@@ -32,11 +36,13 @@ export function causeOf(event: ConsumedEvent): EventCause {
 }
 
 type WireEvent =
-  | { type: typeof INVENTORY_STOCK_RESERVED_V1; subject: string; data: InventoryStockReservedV1 }
-  | { type: typeof INVENTORY_STOCK_BACKORDERED_V1; subject: string; data: InventoryStockBackorderedV1 }
-  | { type: typeof INVENTORY_STOCK_SHIPPED_V1; subject: string; data: InventoryStockShippedV1 }
-  | { type: typeof INVENTORY_STOCK_RELEASED_V1; subject: string; data: InventoryStockReleasedV1 }
-  | { type: typeof INVENTORY_STOCK_LEVEL_LOW_V1; subject: string; data: InventoryStockLevelLowV1 };
+  | { type: typeof INVENTORY_STOCK_RESERVED_V1; data: InventoryStockReservedV1 }
+  | { type: typeof INVENTORY_STOCK_BACKORDERED_V1; data: InventoryStockBackorderedV1 }
+  | { type: typeof INVENTORY_STOCK_SHIPPED_V1; data: InventoryStockShippedV1 }
+  | { type: typeof INVENTORY_STOCK_RELEASED_V1; data: InventoryStockReleasedV1 }
+  | { type: typeof INVENTORY_STOCK_LEVEL_LOW_V1; data: InventoryStockLevelLowV1 }
+  | { type: typeof INVENTORY_STOCK_COUNTED_V1; data: InventoryStockCountedV1 }
+  | { type: typeof INVENTORY_POSITION_CHANGED_V1; data: InventoryPositionChangedV1 };
 
 /**
  * The outbox entries (`opsline.inventory`) of the domain's events. `firstAttempt` is the order's
@@ -50,9 +56,9 @@ export function inventoryOutboxEntries(
   const attempt: InventoryFirstAttemptLineV1[] | undefined = firstAttempt?.map(
     ({ lineId, sku, ordered, reserved, backordered }) => ({ lineId, sku, ordered, reserved, backordered }),
   );
-  return events
-    .map((event) => toWire(event, attempt))
-    .map((wire) => ({
+  return events.map((event) => {
+    const wire = toWire(event, attempt);
+    return {
       topic: INVENTORY_TOPIC,
       event: {
         specversion: '1.0',
@@ -60,13 +66,14 @@ export function inventoryOutboxEntries(
         source: '/services/inventory',
         type: wire.type,
         time: new Date().toISOString(),
-        subject: wire.subject,
+        subject: inventoryEventSubject(event),
         datacontenttype: 'application/json',
         causationid: cause.eventId,
         ...(cause.correlationId === undefined ? {} : { correlationid: cause.correlationId }),
         data: wire.data,
       },
-    }));
+    };
+  });
 }
 
 function toWire(event: InventoryDomainEvent, attempt: InventoryFirstAttemptLineV1[] | undefined): WireEvent {
@@ -74,7 +81,6 @@ function toWire(event: InventoryDomainEvent, attempt: InventoryFirstAttemptLineV
     case 'stock.reserved':
       return {
         type: INVENTORY_STOCK_RESERVED_V1,
-        subject: event.orderId,
         data: {
           orderId: event.orderId,
           warehouseId: event.warehouseId,
@@ -88,7 +94,6 @@ function toWire(event: InventoryDomainEvent, attempt: InventoryFirstAttemptLineV
     case 'stock.backordered':
       return {
         type: INVENTORY_STOCK_BACKORDERED_V1,
-        subject: event.orderId,
         data: {
           orderId: event.orderId,
           warehouseId: event.warehouseId,
@@ -100,7 +105,6 @@ function toWire(event: InventoryDomainEvent, attempt: InventoryFirstAttemptLineV
     case 'stock.shipped':
       return {
         type: INVENTORY_STOCK_SHIPPED_V1,
-        subject: event.orderId,
         data: {
           orderId: event.orderId,
           shipmentId: event.shipmentId,
@@ -112,7 +116,6 @@ function toWire(event: InventoryDomainEvent, attempt: InventoryFirstAttemptLineV
     case 'stock.level-low':
       return {
         type: INVENTORY_STOCK_LEVEL_LOW_V1,
-        subject: `${event.warehouseId}:${event.sku}`,
         data: {
           warehouseId: event.warehouseId,
           sku: event.sku,
@@ -121,10 +124,37 @@ function toWire(event: InventoryDomainEvent, attempt: InventoryFirstAttemptLineV
           reorderPoint: event.reorderPoint,
         },
       };
+    case 'stock.counted':
+      return {
+        type: INVENTORY_STOCK_COUNTED_V1,
+        data: {
+          warehouseId: event.warehouseId,
+          sku: event.sku,
+          countId: event.countId,
+          countedAt: event.at,
+          countedQuantity: event.countedQuantity,
+          onHandAtCount: event.onHandAtCount,
+          accurate: event.accurate,
+          ...(event.restated ? { restated: true } : {}),
+        },
+      };
+    case 'position.changed':
+      return {
+        type: INVENTORY_POSITION_CHANGED_V1,
+        data: {
+          warehouseId: event.warehouseId,
+          sku: event.sku,
+          changedAt: event.at,
+          onHand: event.onHand,
+          reserved: event.reserved,
+          available: event.available,
+          backordered: event.backordered,
+          ...(event.reorderPoint === null ? {} : { reorderPoint: event.reorderPoint }),
+        },
+      };
     case 'stock.released':
       return {
         type: INVENTORY_STOCK_RELEASED_V1,
-        subject: event.orderId,
         data: {
           orderId: event.orderId,
           warehouseId: event.warehouseId,

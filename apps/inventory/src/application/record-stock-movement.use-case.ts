@@ -83,17 +83,18 @@ export class RecordStockMovementUseCase {
     const before = await this.repository.lockPositions(manager, command.entries);
     const recorded = await this.repository.insertEntries(manager, command.entries);
     if (recorded.length === 0) return 'duplicate';
-    const touched = new Map<string, TouchedPosition>();
+    const touched = new Map<string, TouchedPosition & { onHandMovementKeys: string[] }>();
     for (const entry of recorded) {
       const key = positionKeyOf(entry);
-      if (!touched.has(key)) {
-        touched.set(key, {
-          warehouseId: entry.warehouseId,
-          sku: entry.sku,
-          at: entry.at,
-          trigger: ledgerEntryKey(entry),
-        });
-      }
+      const position = touched.get(key) ?? {
+        warehouseId: entry.warehouseId,
+        sku: entry.sku,
+        at: entry.at,
+        trigger: ledgerEntryKey(entry),
+        onHandMovementKeys: [],
+      };
+      position.onHandMovementKeys.push(ledgerEntryKey(entry));
+      touched.set(key, position);
     }
     const events = await this.settler.settle(manager, [...touched.values()], before);
     await this.outbox.add(manager, inventoryOutboxEntries(events, command.cause));

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Outbox } from '@opsline/messaging';
 import { EntityManager } from 'typeorm';
+import type { PositionChangedEvent } from '../domain/inventory-events';
 import { detectLevelLow } from '../domain/reorder-policy';
 import { InventoryRepository, positionKeyOf } from '../infrastructure/inventory.repository';
 import { inventoryOutboxEntries } from './inventory-wire-events';
@@ -18,7 +19,8 @@ export interface SetReorderPolicyCommand {
 
 /**
  * Sets a position's reorder point. A new or raised point that puts current stock below it raises
- * `stock-level-low` right away (the domain's `detectLevelLow` compares states, not numbers).
+ * `stock-level-low` right away (the domain's `detectLevelLow` compares states, not numbers); the
+ * position is published with its new point (`position.changed`).
  */
 @Injectable()
 export class SetReorderPolicyUseCase {
@@ -39,8 +41,26 @@ export class SetReorderPolicyUseCase {
       before,
       after: { available: before.available, reorderPoint },
     });
-    if (low !== null)
-      await this.outbox.add(manager, inventoryOutboxEntries([low], { eventId: command.requestId }));
+    const [position] = await this.repository.findPositions(manager, { warehouseId, sku });
+    const backordered = (await this.repository.backordersAt(manager, { warehouseId, sku })).reduce(
+      (units, backorder) => units + backorder.quantity,
+      0,
+    );
+    const changed: PositionChangedEvent = {
+      type: 'position.changed',
+      warehouseId,
+      sku,
+      at,
+      onHand: position.onHand,
+      reserved: position.reserved,
+      available: position.available,
+      backordered,
+      reorderPoint,
+    };
+    await this.outbox.add(
+      manager,
+      inventoryOutboxEntries(low === null ? [changed] : [low, changed], { eventId: command.requestId }),
+    );
     return { available: before.available };
   }
 }

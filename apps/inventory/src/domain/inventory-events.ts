@@ -95,14 +95,62 @@ export interface StockLevelLowEvent {
   readonly reorderPoint: number;
 }
 
+/**
+ * A cycle count judged against on-hand at its business time; emitted when the count is applied and
+ * again (`restated`) whenever a late movement dated before it changes that on-hand.
+ */
+export interface StockCountedEvent {
+  readonly type: 'stock.counted';
+  readonly warehouseId: string;
+  readonly sku: string;
+  readonly countId: string;
+  /** The count's business time. */
+  readonly at: string;
+  readonly countedQuantity: number;
+  readonly onHandAtCount: number;
+  readonly accurate: boolean;
+  readonly restated: boolean;
+}
+
+/** A position as it stands after an applied event changed it. */
+export interface PositionChangedEvent {
+  readonly type: 'position.changed';
+  readonly warehouseId: string;
+  readonly sku: string;
+  /** Business time of the change. */
+  readonly at: string;
+  readonly onHand: number;
+  readonly reserved: number;
+  readonly available: number;
+  /** Units waiting on backorder at the position. */
+  readonly backordered: number;
+  readonly reorderPoint: number | null;
+}
+
 /** Every event the inventory domain emits. */
 export type InventoryDomainEvent =
-  StockReservedEvent | StockBackorderedEvent | StockReleasedEvent | StockShippedEvent | StockLevelLowEvent;
+  | StockReservedEvent
+  | StockBackorderedEvent
+  | StockReleasedEvent
+  | StockShippedEvent
+  | StockLevelLowEvent
+  | StockCountedEvent
+  | PositionChangedEvent;
+
+/** The events about a position rather than an order. */
+type PositionEvent = StockLevelLowEvent | StockCountedEvent | PositionChangedEvent;
+
+function isPositionEvent(event: InventoryDomainEvent): event is PositionEvent {
+  return (
+    event.type === 'stock.level-low' || event.type === 'stock.counted' || event.type === 'position.changed'
+  );
+}
 
 /**
  * The aggregate id an event is keyed by: the order for order-driven events (so a consumer sees one
- * order's events in order), `warehouseId/sku` for the position alerts (`/` cannot occur in an id).
+ * order's events in order), `warehouseId:sku` for the position events (a CloudEvents subject is an
+ * id; `:` is allowed in ids, so each position's events share one key and stay in order).
  */
 export function inventoryEventSubject(event: InventoryDomainEvent): string {
-  return event.type === 'stock.level-low' ? `${event.warehouseId}/${event.sku}` : event.orderId;
+  return isPositionEvent(event) ? `${event.warehouseId}:${event.sku}` : event.orderId;
 }

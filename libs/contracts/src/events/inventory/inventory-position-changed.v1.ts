@@ -7,8 +7,8 @@ import { IsUtcTimestamp } from '../../common/utc-timestamp';
 import type { CloudEvent } from '../../envelope/cloud-event';
 
 /**
- * A warehouse × SKU position as it stands after a change (one event per position per
- * transaction, however many movements it applied), so downstream read models (`GET
+ * A warehouse × SKU position as it stands after an applied event changed it (one event per
+ * position per applied event), so downstream read models (`GET
  * /kpis/inventory`) can upsert it. Domain topic `opsline.inventory`, subject `warehouseId:sku`.
  */
 export const INVENTORY_POSITION_CHANGED_V1 = 'opsline.inventory.position-changed.v1';
@@ -25,7 +25,11 @@ export class InventoryPositionChangedV1 {
   @IsUtcTimestamp()
   changedAt!: string;
 
-  @IsNonNegativeQuantity()
+  /** Negative when shipments ran ahead of receipts (on-hand is not clamped). */
+  @IsRequired()
+  @IsInt()
+  @Min(-MAX_QUANTITY)
+  @Max(MAX_QUANTITY)
   onHand!: number;
 
   /** Units reserved for open order lines. */

@@ -1,7 +1,8 @@
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 import { IsOpslineId } from '../../common/opsline-id';
-import { IsNonNegativeQuantity } from '../../common/quantity';
+import { IsNonNegativeQuantity, MAX_QUANTITY } from '../../common/quantity';
+import { IsRequired } from '../../common/required';
 import { IsUtcTimestamp } from '../../common/utc-timestamp';
 import type { CloudEvent } from '../../envelope/cloud-event';
 
@@ -31,8 +32,11 @@ export class InventoryStockCountedV1 {
   @IsNonNegativeQuantity()
   countedQuantity!: number;
 
-  /** On-hand by the ledger just before the count, at its business time (never negative). */
-  @IsNonNegativeQuantity()
+  /** On-hand by the ledger just before the count, at its business time (negative when shipments ran ahead of receipts). */
+  @IsRequired()
+  @IsInt()
+  @Min(-MAX_QUANTITY)
+  @Max(MAX_QUANTITY)
   onHandAtCount!: number;
 
   /** `countedQuantity === onHandAtCount`: the count found the books right. */
