@@ -5,6 +5,7 @@ import { UnprocessableError } from '@opsline/platform';
 import { EntityManager } from 'typeorm';
 import { allocateOrder, AllocationDecision } from '../domain/allocation';
 import { enqueueBackorders } from '../domain/backorder-queue';
+import { StockLedgerEntry } from '../domain/stock-ledger';
 import { InventoryRepository, positionKeyOf } from '../infrastructure/inventory.repository';
 import { EventCause, inventoryOutboxEntries } from './inventory-wire-events';
 import { PositionSettler } from './settle-positions';
@@ -56,7 +57,7 @@ export class AllocateOrderUseCase {
       (warehouseId, sku) => before.get(positionKeyOf({ warehouseId, sku }))?.available ?? 0,
     );
     if (!decision.ok) throw new NoWarehouseToAllocate(order.orderId);
-    await this.record(manager, decision, order.placedAt);
+    const recorded = await this.record(manager, decision, order.placedAt);
     const settled = await this.settler.settle(
       manager,
       skus.map((sku) => ({
@@ -64,6 +65,7 @@ export class AllocateOrderUseCase {
         sku,
         at: order.placedAt,
         trigger: `order:${order.orderId}`,
+        recorded: recorded.filter((entry) => entry.sku === sku),
       })),
       before,
     );
@@ -89,11 +91,12 @@ export class AllocateOrderUseCase {
     manager: EntityManager,
     decision: AllocationDecision,
     placedAt: string,
-  ): Promise<void> {
+  ): Promise<StockLedgerEntry[]> {
     await this.repository.recordAllocation(manager, decision.orderId, decision.warehouseId, placedAt);
-    await this.repository.insertEntries(manager, decision.reservations);
+    const recorded = await this.repository.insertEntries(manager, decision.reservations);
     if (decision.backorders.length > 0) {
       await this.repository.replaceBackorders(manager, [], enqueueBackorders([], decision.backorders));
     }
+    return recorded;
   }
 }

@@ -3,11 +3,10 @@ import { ShipmentConfirmedV1 } from '@opsline/contracts';
 import { Outbox } from '@opsline/messaging';
 import { EntityManager } from 'typeorm';
 import { consumeForShipment } from '../domain/backorder-queue';
-import { ledgerEntryKey } from '../domain/stock-ledger';
 import { computeStockPosition, openReservationOf, StockLedgerView } from '../domain/stock-position';
 import { InventoryRepository } from '../infrastructure/inventory.repository';
 import { EventCause, inventoryOutboxEntries } from './inventory-wire-events';
-import { PositionSettler, TouchedPosition } from './settle-positions';
+import { PositionSettler, touchedPositionsOf } from './settle-positions';
 
 /** A shipment confirmation from the WMS. */
 export interface ApplyShipmentCommand {
@@ -55,19 +54,7 @@ export class ApplyShipmentUseCase {
     const recorded = await this.repository.insertEntries(manager, consumption.entries);
     if (recorded.length === 0) return 'duplicate';
     await this.repository.replaceBackorders(manager, queue, consumption.remaining);
-    const touched = new Map<string, TouchedPosition & { onHandMovementKeys: string[] }>();
-    for (const entry of recorded) {
-      const position = touched.get(entry.sku) ?? {
-        warehouseId,
-        sku: entry.sku,
-        at: shippedAt,
-        trigger: ledgerEntryKey(entry),
-        onHandMovementKeys: [],
-      };
-      position.onHandMovementKeys.push(ledgerEntryKey(entry));
-      touched.set(entry.sku, position);
-    }
-    const settled = await this.settler.settle(manager, [...touched.values()], before);
+    const settled = await this.settler.settle(manager, touchedPositionsOf(recorded, shippedAt), before);
     await this.outbox.add(manager, inventoryOutboxEntries([consumption.event, ...settled], command.cause));
     return 'applied';
   }

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { GoodsReceivedV1, ReturnInspectedV1, StockAdjustedV1, StockCountedV1 } from '@opsline/contracts';
 import { Outbox } from '@opsline/messaging';
 import { EntityManager } from 'typeorm';
-import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
-import { InventoryRepository, positionKeyOf } from '../infrastructure/inventory.repository';
+import { StockLedgerEntry } from '../domain/stock-ledger';
+import { InventoryRepository } from '../infrastructure/inventory.repository';
 import { EventCause, inventoryOutboxEntries } from './inventory-wire-events';
-import { PositionSettler, TouchedPosition } from './settle-positions';
+import { PositionSettler, touchedPositionsOf } from './settle-positions';
 
 /** A WMS stock movement to apply: its ledger entries, and the event they come from. */
 export interface RecordStockMovementCommand {
@@ -83,20 +83,7 @@ export class RecordStockMovementUseCase {
     const before = await this.repository.lockPositions(manager, command.entries);
     const recorded = await this.repository.insertEntries(manager, command.entries);
     if (recorded.length === 0) return 'duplicate';
-    const touched = new Map<string, TouchedPosition & { onHandMovementKeys: string[] }>();
-    for (const entry of recorded) {
-      const key = positionKeyOf(entry);
-      const position = touched.get(key) ?? {
-        warehouseId: entry.warehouseId,
-        sku: entry.sku,
-        at: entry.at,
-        trigger: ledgerEntryKey(entry),
-        onHandMovementKeys: [],
-      };
-      position.onHandMovementKeys.push(ledgerEntryKey(entry));
-      touched.set(key, position);
-    }
-    const events = await this.settler.settle(manager, [...touched.values()], before);
+    const events = await this.settler.settle(manager, touchedPositionsOf(recorded), before);
     await this.outbox.add(manager, inventoryOutboxEntries(events, command.cause));
     return 'applied';
   }

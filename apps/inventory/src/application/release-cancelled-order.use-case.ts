@@ -3,11 +3,10 @@ import { OrdersOrderCancelledV1 } from '@opsline/contracts';
 import { Outbox } from '@opsline/messaging';
 import { EntityManager } from 'typeorm';
 import { OpenOrderLine, releaseCancelledOrder } from '../domain/backorder-queue';
-import { ledgerEntryKey } from '../domain/stock-ledger';
 import { computeStockPosition, openReservationOf } from '../domain/stock-position';
 import { InventoryRepository } from '../infrastructure/inventory.repository';
 import { EventCause, inventoryOutboxEntries } from './inventory-wire-events';
-import { PositionSettler, TouchedPosition } from './settle-positions';
+import { PositionSettler, touchedPositionsOf } from './settle-positions';
 
 /** An order the orders service cancelled (`opsline.orders.order-cancelled.v1`). */
 export interface ReleaseCancelledOrderCommand {
@@ -69,12 +68,7 @@ export class ReleaseCancelledOrderUseCase {
     if (release.event === null) return 'nothing-to-release';
     const recorded = await this.repository.insertEntries(manager, release.releases);
     await this.repository.replaceBackorders(manager, queue, release.remaining);
-    const touched = new Map<string, TouchedPosition>();
-    for (const entry of recorded) {
-      if (!touched.has(entry.sku))
-        touched.set(entry.sku, { warehouseId, sku: entry.sku, at, trigger: ledgerEntryKey(entry) });
-    }
-    const settled = await this.settler.settle(manager, [...touched.values()], before);
+    const settled = await this.settler.settle(manager, touchedPositionsOf(recorded, at), before);
     await this.outbox.add(manager, inventoryOutboxEntries([release.event, ...settled], command.cause));
     return 'released';
   }

@@ -6,10 +6,21 @@ import type {
   PositionChangedEvent,
   StockCountedEvent,
 } from '../domain/inventory-events';
-import { detectLevelLow, StockLevel } from '../domain/reorder-policy';
+import { detectLevelLow } from '../domain/reorder-policy';
 import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
-import { computeStockPosition, StockLedgerView } from '../domain/stock-position';
-import { InventoryRepository, PositionKey, positionKeyOf } from '../infrastructure/inventory.repository';
+import {
+  computeStockPosition,
+  movesOnHand,
+  StockLedgerView,
+  StockPosition,
+  withReservationChanges,
+} from '../domain/stock-position';
+import {
+  InventoryRepository,
+  LockedLevel,
+  PositionKey,
+  positionKeyOf,
+} from '../infrastructure/inventory.repository';
 
 /** A position an applied event changed, and the movement that changed it. */
 export interface TouchedPosition extends PositionKey {
@@ -17,20 +28,41 @@ export interface TouchedPosition extends PositionKey {
   readonly at: string;
   /** Ledger key of the movement: the trigger of any backorder fill it makes possible. */
   readonly trigger: string;
-  /**
-   * Ledger keys of the entries the event recorded at this position that move on-hand (receipts,
-   * restocks, adjustments, counts, shipments): cycle counts are judged again without them, and a
-   * count whose on-hand at count time they changed is published again.
-   */
-  readonly onHandMovementKeys?: readonly string[];
+  /** The entries the event recorded at this position. */
+  readonly recorded: readonly StockLedgerEntry[];
+}
+
+/**
+ * The positions `recorded` entries touched, each with its entries; the first entry of a position
+ * is its trigger, and `at` (a shipment's time, a cancellation's) overrides the entries' times.
+ */
+export function touchedPositionsOf(recorded: readonly StockLedgerEntry[], at?: string): TouchedPosition[] {
+  const byPosition = new Map<string, TouchedPosition & { recorded: StockLedgerEntry[] }>();
+  for (const entry of recorded) {
+    const key = positionKeyOf(entry);
+    const position = byPosition.get(key) ?? {
+      warehouseId: entry.warehouseId,
+      sku: entry.sku,
+      at: at ?? entry.at,
+      trigger: ledgerEntryKey(entry),
+      recorded: [],
+    };
+    position.recorded.push(entry);
+    byPosition.set(key, position);
+  }
+  return [...byPosition.values()];
 }
 
 /**
  * What every use case does after recording its ledger entries (the domain's "what the use case
- * must do"): per touched position, recompute it from its ledger, hand its available units to its
- * backorders FIFO, store it, then compare the level before the event with the level after it
- * (fills included) once, for `stock.level-low`. Publishes each settled position as it now stands
+ * must do"): per touched position, bring it up to date, hand its available units to its backorders
+ * FIFO, store it, then compare the level before the event with the level after it (fills
+ * included) once, for `stock.level-low`. Publishes each settled position as it now stands
  * (`position.changed`) and every cycle count the event applied or re-judged (`stock.counted`).
+ *
+ * A position is folded from its whole ledger only when the event moved on-hand (whose result
+ * depends on business-time order, cycle counts); reservations and releases are added to the stored
+ * position, so allocating does not read a position's history.
  */
 @Injectable()
 export class PositionSettler {
@@ -40,36 +72,47 @@ export class PositionSettler {
   async settle(
     manager: EntityManager,
     touched: readonly TouchedPosition[],
-    before: ReadonlyMap<string, StockLevel>,
+    before: ReadonlyMap<string, LockedLevel>,
   ): Promise<InventoryDomainEvent[]> {
     const events: InventoryDomainEvent[] = [];
-    for (const position of touched) {
-      const ledger = await this.repository.ledgerOf(manager, position);
-      let view = computeStockPosition(position.warehouseId, position.sku, ledger);
-      events.push(...judgedCounts(position, ledger, view));
-      const queue = await this.repository.backordersAt(manager, position);
-      const fill = fillBackorders(queue, view.position.available, position);
+    for (const touchedPosition of touched) {
+      const locked = before.get(positionKeyOf(touchedPosition));
+      let position: StockPosition;
+      if (locked !== undefined && !touchedPosition.recorded.some(movesOnHand)) {
+        position = withReservationChanges(
+          {
+            ...touchedPosition,
+            onHand: locked.onHand,
+            reserved: locked.reserved,
+            available: locked.available,
+          },
+          touchedPosition.recorded,
+        );
+      } else {
+        const ledger = await this.repository.ledgerOf(manager, touchedPosition);
+        const view = computeStockPosition(touchedPosition.warehouseId, touchedPosition.sku, ledger);
+        events.push(...judgedCounts(touchedPosition, ledger, view));
+        position = view.position;
+      }
+      const queue = await this.repository.backordersAt(manager, touchedPosition);
+      const fill = fillBackorders(queue, position.available, touchedPosition);
       if (fill.reservations.length > 0) {
         await this.repository.insertEntries(manager, fill.reservations);
         await this.repository.replaceBackorders(manager, queue, fill.remaining);
-        view = computeStockPosition(
-          position.warehouseId,
-          position.sku,
-          await this.repository.ledgerOf(manager, position),
-        );
+        position = withReservationChanges(position, fill.reservations);
       }
-      await this.repository.savePosition(manager, view.position);
+      await this.repository.savePosition(manager, position);
       events.push(...fill.events);
-      const levelBefore = before.get(positionKeyOf(position)) ?? { available: 0, reorderPoint: null };
+      const levelBefore = locked ?? { available: 0, reorderPoint: null };
       const low = detectLevelLow({
-        warehouseId: position.warehouseId,
-        sku: position.sku,
-        at: position.at,
+        warehouseId: touchedPosition.warehouseId,
+        sku: touchedPosition.sku,
+        at: touchedPosition.at,
         before: levelBefore,
-        after: { available: view.position.available, reorderPoint: levelBefore.reorderPoint },
+        after: { available: position.available, reorderPoint: levelBefore.reorderPoint },
       });
       if (low !== null) events.push(low);
-      events.push(positionChanged(position, view, fill.remaining, levelBefore.reorderPoint));
+      events.push(positionChanged(touchedPosition, position, fill.remaining, levelBefore.reorderPoint));
     }
     return events;
   }
@@ -84,7 +127,7 @@ function judgedCounts(
   ledger: readonly StockLedgerEntry[],
   view: StockLedgerView,
 ): StockCountedEvent[] {
-  const movementKeys = new Set(position.onHandMovementKeys ?? []);
+  const movementKeys = new Set(position.recorded.filter(movesOnHand).map(ledgerEntryKey));
   if (view.counts.length === 0 || movementKeys.size === 0) return [];
   const earlier = computeStockPosition(
     position.warehouseId,
@@ -109,11 +152,10 @@ function judgedCounts(
 
 function positionChanged(
   position: TouchedPosition,
-  view: StockLedgerView,
+  { onHand, reserved, available }: StockPosition,
   backorders: readonly Backorder[],
   reorderPoint: number | null,
 ): PositionChangedEvent {
-  const { onHand, reserved, available } = view.position;
   const backordered = backorders
     .filter((backorder) => backorder.warehouseId === position.warehouseId && backorder.sku === position.sku)
     .reduce((units, backorder) => units + backorder.quantity, 0);

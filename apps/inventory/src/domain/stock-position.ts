@@ -123,6 +123,26 @@ export function computeStockPositions(entries: Iterable<StockLedgerEntry>): Stoc
     .map((group) => computeStockPosition(group.warehouseId, group.sku, group.entries));
 }
 
+/** False for reservations and releases, the entries whose effect does not depend on business-time order. */
+export function movesOnHand(entry: StockLedgerEntry): boolean {
+  return entry.kind !== 'reservation' && entry.kind !== 'release';
+}
+
+/**
+ * The position after new reservation and release entries, from the stored position alone: they
+ * move only reserved, a plain sum whatever their business times, so this equals the fold of the
+ * whole ledger (the hot path of allocation, which then need not read the position's history).
+ */
+export function withReservationChanges(
+  position: StockPosition,
+  entries: readonly StockLedgerEntry[],
+): StockPosition {
+  const mover = entries.find(movesOnHand);
+  if (mover !== undefined) throw new Error(`${ledgerEntryKey(mover)} moves on-hand; fold the ledger instead`);
+  const reserved = entries.reduce((sum, entry) => sum + reservedChange(entry), position.reserved);
+  return { ...position, reserved, available: position.onHand - reserved };
+}
+
 /** Units still reserved for one order line in a position's view (0 when none). */
 export function openReservationOf(view: StockLedgerView, orderId: string, lineId: string): number {
   return view.openReservations.get(orderLineKey(orderId, lineId)) ?? 0;

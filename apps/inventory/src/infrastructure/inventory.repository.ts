@@ -22,6 +22,12 @@ export interface PositionRow extends StockPosition {
   readonly reorderPoint: number | null;
 }
 
+/** A position's level as locked before an event: what it had on hand and reserved, and its policy. */
+export interface LockedLevel extends StockLevel {
+  readonly onHand: number;
+  readonly reserved: number;
+}
+
 interface LevelRow {
   warehouse_id: string;
   sku: string;
@@ -52,11 +58,11 @@ export class InventoryRepository {
   async lockPositions(
     manager: EntityManager,
     keys: readonly PositionKey[],
-  ): Promise<Map<string, StockLevel>> {
+  ): Promise<Map<string, LockedLevel>> {
     const unique = [...new Map(keys.map((key) => [positionKeyOf(key), key])).values()].sort(
       (a, b) => compareIds(a.warehouseId, b.warehouseId) || compareIds(a.sku, b.sku),
     );
-    const levels = new Map<string, StockLevel>();
+    const levels = new Map<string, LockedLevel>();
     if (unique.length === 0) return levels;
     const warehouses = unique.map((key) => key.warehouseId);
     const skus = unique.map((key) => key.sku);
@@ -76,6 +82,8 @@ export class InventoryRepository {
     )) as LevelRow[];
     for (const row of rows) {
       levels.set(positionKeyOf({ warehouseId: row.warehouse_id, sku: row.sku }), {
+        onHand: row.on_hand,
+        reserved: row.reserved,
         available: row.on_hand - row.reserved,
         reorderPoint: row.reorder_point,
       });
