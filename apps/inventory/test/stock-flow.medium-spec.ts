@@ -1,6 +1,8 @@
 import { waitFor } from '../../../libs/kafka-broker/test/broker-fixture';
+import { exampleEvent } from '@opsline/contracts/testing/example-events';
 import {
   ingest,
+  orderProducer,
   placeOrder,
   positionMatching,
   positionOf,
@@ -200,6 +202,70 @@ describe('inventory applies warehouse and order events to stock positions', () =
     expect(
       published.filter((e) => e.type === 'opsline.inventory.stock-counted.v1' && e.subject === 'WH-1:SKU-F'),
     ).toHaveLength(2);
+  });
+
+  it('allocates a run of orders from one partition in one go, each as it would be alone', async () => {
+    await ingest([received('GR-G1', 'SKU-G', 5, '2026-11-20T08:00:00.000Z')]);
+    await waitFor('SKU-G received', positionMatching('SKU-G', { onHand: 5 }));
+    const placed = (orderId: string, quantity: number, eventId: string) => ({
+      partition: 0,
+      key: orderId,
+      value: JSON.stringify({
+        ...exampleEvent('opsline.orders.order-placed.v1', {
+          orderId,
+          channel: 'webshop',
+          currency: 'EUR',
+          placedAt: '2026-11-20T09:00:00.000Z',
+          promisedShipBy: '2026-11-30T16:00:00.000Z',
+          warehouseId: 'WH-1',
+          lines: [{ lineId: '1', sku: 'SKU-G', quantity, unitPriceMinor: 100 }],
+        }),
+        id: eventId,
+        subject: orderId,
+      }),
+    });
+    await orderProducer().send({
+      topic: 'opsline.orders',
+      messages: [
+        placed('ORD-G1', 3, 'g1'),
+        placed('ORD-G2', 4, 'g2'),
+        placed('ORD-G1', 3, 'g1-again'),
+        placed('ORD-G3', 1, 'g3'),
+      ],
+    });
+    await waitFor(
+      'ORD-G2 and ORD-G3 backordered',
+      async () =>
+        publishedOf('opsline.inventory.stock-backordered.v1', 'ORD-G2')() &&
+        publishedOf('opsline.inventory.stock-reserved.v1', 'ORD-G2')() &&
+        publishedOf('opsline.inventory.stock-backordered.v1', 'ORD-G3')() &&
+        (await positionMatching('SKU-G', { reserved: 5 })()),
+    );
+    expect(await positionOf('SKU-G')).toMatchObject({ onHand: 5, reserved: 5, available: 0 });
+    const reserved = published.filter(
+      (e) => e.type === 'opsline.inventory.stock-reserved.v1' && e.subject.startsWith('ORD-G'),
+    );
+    // events of different orders travel on different partitions: compare them by order
+    expect(reserved.map((e) => [e.subject, e.data.lines]).sort()).toEqual([
+      ['ORD-G1', [{ lineId: '1', sku: 'SKU-G', quantity: 3 }]],
+      ['ORD-G2', [{ lineId: '1', sku: 'SKU-G', quantity: 2 }]],
+    ]);
+    const backordered = published.filter(
+      (e) => e.type === 'opsline.inventory.stock-backordered.v1' && e.subject.startsWith('ORD-G'),
+    );
+    expect(backordered.map((e) => [e.subject, e.data.firstAttempt]).sort()).toEqual([
+      ['ORD-G2', [{ lineId: '1', sku: 'SKU-G', ordered: 4, reserved: 2, backordered: 2 }]],
+      ['ORD-G3', [{ lineId: '1', sku: 'SKU-G', ordered: 1, reserved: 0, backordered: 1 }]],
+    ]);
+    const changes = published.filter(
+      (e) => e.type === 'opsline.inventory.position-changed.v1' && e.subject === 'WH-1:SKU-G',
+    );
+    expect(changes.map((e) => [e.data.reserved, e.data.backordered])).toEqual([
+      [0, 0],
+      [3, 0],
+      [5, 2],
+      [5, 3],
+    ]);
   });
 
   it('documents the positions and policies routes in OpenAPI', async () => {

@@ -39,7 +39,9 @@ export class ReleaseCancelledOrderUseCase {
     const warehouseId = await this.repository.allocatedWarehouseOf(manager, order.orderId);
     if (warehouseId === null) {
       if (order.warehouseId !== undefined)
-        await this.repository.recordAllocation(manager, order.orderId, order.warehouseId, order.placedAt);
+        await this.repository.recordAllocations(manager, [
+          { orderId: order.orderId, warehouseId: order.warehouseId, placedAt: order.placedAt },
+        ]);
       return 'nothing-to-release';
     }
     const at = order.cancelledAt;

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Backorder, fillBackorders } from '../domain/backorder-queue';
+import { Backorder, BackorderFill, fillBackorders } from '../domain/backorder-queue';
 import type {
   InventoryDomainEvent,
   PositionChangedEvent,
   StockCountedEvent,
 } from '../domain/inventory-events';
-import { detectLevelLow } from '../domain/reorder-policy';
+import { detectLevelLow, StockLevel } from '../domain/reorder-policy';
 import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
 import {
   computeStockPosition,
@@ -81,7 +81,8 @@ export class PositionSettler {
       if (locked !== undefined && !touchedPosition.recorded.some(movesOnHand)) {
         position = withReservationChanges(
           {
-            ...touchedPosition,
+            warehouseId: touchedPosition.warehouseId,
+            sku: touchedPosition.sku,
             onHand: locked.onHand,
             reserved: locked.reserved,
             available: locked.available,
@@ -95,27 +96,54 @@ export class PositionSettler {
         position = view.position;
       }
       const queue = await this.repository.backordersAt(manager, touchedPosition);
-      const fill = fillBackorders(queue, position.available, touchedPosition);
-      if (fill.reservations.length > 0) {
-        await this.repository.insertEntries(manager, fill.reservations);
-        await this.repository.replaceBackorders(manager, queue, fill.remaining);
-        position = withReservationChanges(position, fill.reservations);
+      const settled = settlePosition(touchedPosition, position, queue, locked ?? NO_LEVEL);
+      if (settled.fill.reservations.length > 0) {
+        await this.repository.insertEntries(manager, settled.fill.reservations);
+        await this.repository.replaceBackorders(manager, queue, settled.fill.remaining);
       }
-      await this.repository.savePosition(manager, position);
-      events.push(...fill.events);
-      const levelBefore = locked ?? { available: 0, reorderPoint: null };
-      const low = detectLevelLow({
-        warehouseId: touchedPosition.warehouseId,
-        sku: touchedPosition.sku,
-        at: touchedPosition.at,
-        before: levelBefore,
-        after: { available: position.available, reorderPoint: levelBefore.reorderPoint },
-      });
-      if (low !== null) events.push(low);
-      events.push(positionChanged(touchedPosition, position, fill.remaining, levelBefore.reorderPoint));
+      await this.repository.savePosition(manager, settled.position);
+      events.push(...settled.events);
     }
     return events;
   }
+}
+
+/** The level of a position that did not exist before the event. */
+const NO_LEVEL: StockLevel = { available: 0, reorderPoint: null };
+
+/** A position after {@link settlePosition}: its backorder fill, and what to publish. */
+export interface SettledPosition {
+  readonly position: StockPosition;
+  readonly fill: BackorderFill;
+  /** Fills (`stock.reserved`), a crossing (`stock.level-low`) and the position (`position.changed`). */
+  readonly events: InventoryDomainEvent[];
+}
+
+/**
+ * The rules every applied event ends with, on one position already brought up to date: its
+ * available units go to its backorders FIFO, the level before the event is compared with the
+ * level after it once, and the position is published as it now stands.
+ */
+export function settlePosition(
+  touched: TouchedPosition,
+  position: StockPosition,
+  queue: readonly Backorder[],
+  levelBefore: StockLevel,
+): SettledPosition {
+  const fill = fillBackorders(queue, position.available, touched);
+  const settled =
+    fill.reservations.length > 0 ? withReservationChanges(position, fill.reservations) : position;
+  const events: InventoryDomainEvent[] = [...fill.events];
+  const low = detectLevelLow({
+    warehouseId: touched.warehouseId,
+    sku: touched.sku,
+    at: touched.at,
+    before: levelBefore,
+    after: { available: settled.available, reorderPoint: levelBefore.reorderPoint },
+  });
+  if (low !== null) events.push(low);
+  events.push(positionChanged(touched, settled, fill.remaining, levelBefore.reorderPoint));
+  return { position: settled, fill, events };
 }
 
 /**

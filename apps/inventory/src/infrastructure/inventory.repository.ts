@@ -23,7 +23,7 @@ export interface PositionRow extends StockPosition {
 }
 
 /** A position's level as locked before an event: what it had on hand and reserved, and its policy. */
-export interface LockedLevel extends StockLevel {
+export interface LockedLevel extends StockLevel, PositionKey {
   readonly onHand: number;
   readonly reserved: number;
 }
@@ -34,6 +34,17 @@ interface LevelRow {
   on_hand: number;
   reserved: number;
   reorder_point: number | null;
+}
+
+function lockedLevelOf(row: LevelRow): LockedLevel {
+  return {
+    warehouseId: row.warehouse_id,
+    sku: row.sku,
+    onHand: row.on_hand,
+    reserved: row.reserved,
+    available: row.on_hand - row.reserved,
+    reorderPoint: row.reorder_point,
+  };
 }
 
 interface BackorderRow {
@@ -80,14 +91,8 @@ export class InventoryRepository {
         FOR UPDATE OF p`,
       [warehouses, skus],
     )) as LevelRow[];
-    for (const row of rows) {
-      levels.set(positionKeyOf({ warehouseId: row.warehouse_id, sku: row.sku }), {
-        onHand: row.on_hand,
-        reserved: row.reserved,
-        available: row.on_hand - row.reserved,
-        reorderPoint: row.reorder_point,
-      });
-    }
+    for (const row of rows)
+      levels.set(positionKeyOf({ warehouseId: row.warehouse_id, sku: row.sku }), lockedLevelOf(row));
     return levels;
   }
 
@@ -96,13 +101,15 @@ export class InventoryRepository {
    * positions (created when missing) and every existing position of `anyWarehouseSkus` (orders
    * without a warehouse may be allocated at any warehouse with stock). Taken before the run is
    * applied, so two consumers applying interleaved runs never wait on each other crosswise.
+   * Returns the locked positions' levels.
    */
   async lockPositionsForRun(
     manager: EntityManager,
     named: readonly PositionKey[],
     anyWarehouseSkus: readonly string[],
-  ): Promise<void> {
-    if (named.length === 0 && anyWarehouseSkus.length === 0) return;
+  ): Promise<Map<string, LockedLevel>> {
+    const levels = new Map<string, LockedLevel>();
+    if (named.length === 0 && anyWarehouseSkus.length === 0) return levels;
     const warehouses = named.map((key) => key.warehouseId);
     const skus = named.map((key) => key.sku);
     if (named.length > 0) {
@@ -113,13 +120,79 @@ export class InventoryRepository {
         [warehouses, skus],
       );
     }
-    await manager.query(
-      `SELECT 1 FROM inventory.stock_positions p
+    const rows = (await manager.query(
+      `SELECT p.warehouse_id, p.sku, p.on_hand, p.reserved, r.reorder_point
+         FROM inventory.stock_positions p
+         LEFT JOIN inventory.reorder_policies r USING (warehouse_id, sku)
         WHERE (p.warehouse_id, p.sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))
            OR p.sku = ANY($3::text[])
         ORDER BY p.warehouse_id COLLATE "C", p.sku COLLATE "C"
-        FOR UPDATE`,
+        FOR UPDATE OF p`,
       [warehouses, skus, [...anyWarehouseSkus]],
+    )) as LevelRow[];
+    for (const row of rows)
+      levels.set(positionKeyOf({ warehouseId: row.warehouse_id, sku: row.sku }), lockedLevelOf(row));
+    return levels;
+  }
+
+  /** Of `orderIds`, those inventory has already allocated. */
+  async allocatedAmong(manager: EntityManager, orderIds: readonly string[]): Promise<Set<string>> {
+    const rows = (await manager.query(
+      `SELECT order_id FROM inventory.order_allocations WHERE order_id = ANY($1::text[])`,
+      [[...orderIds]],
+    )) as { order_id: string }[];
+    return new Set(rows.map((row) => row.order_id));
+  }
+
+  /** Remembers orders as allocated at their warehouses (one statement). */
+  async recordAllocations(
+    manager: EntityManager,
+    allocations: readonly { orderId: string; warehouseId: string; placedAt: string }[],
+  ): Promise<void> {
+    if (allocations.length === 0) return;
+    await manager.query(
+      `INSERT INTO inventory.order_allocations (order_id, warehouse_id, placed_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) ON CONFLICT (order_id) DO NOTHING`,
+      [
+        allocations.map((a) => a.orderId),
+        allocations.map((a) => a.warehouseId),
+        allocations.map((a) => a.placedAt),
+      ],
+    );
+  }
+
+  /** Every warehouse inventory has a position at, in id order. */
+  async knownWarehouses(manager: EntityManager): Promise<string[]> {
+    const rows = (await manager.query(
+      `SELECT warehouse_id FROM inventory.stock_positions GROUP BY warehouse_id ORDER BY warehouse_id COLLATE "C"`,
+    )) as { warehouse_id: string }[];
+    return rows.map((row) => row.warehouse_id);
+  }
+
+  /** The backorders waiting at any of the positions. */
+  async backordersAtPositions(manager: EntityManager, keys: readonly PositionKey[]): Promise<Backorder[]> {
+    if (keys.length === 0) return [];
+    return this.selectBackorders(
+      manager,
+      '(warehouse_id, sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
+      [keys.map((key) => key.warehouseId), keys.map((key) => key.sku)],
+    );
+  }
+
+  /** Stores positions' on-hand and reserved in one statement, creating those that do not exist yet. */
+  async savePositions(manager: EntityManager, positions: readonly StockPosition[]): Promise<void> {
+    if (positions.length === 0) return;
+    await manager.query(
+      `INSERT INTO inventory.stock_positions (warehouse_id, sku, on_hand, reserved)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[])
+       ON CONFLICT (warehouse_id, sku)
+       DO UPDATE SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved, updated_at = now()`,
+      [
+        positions.map((p) => p.warehouseId),
+        positions.map((p) => p.sku),
+        positions.map((p) => p.onHand),
+        positions.map((p) => p.reserved),
+      ],
     );
   }
 
@@ -174,7 +247,10 @@ export class InventoryRepository {
     return this.selectBackorders(manager, 'order_id = $1', [orderId]);
   }
 
-  /** Replaces the backorders of `before` by `after`: lines gone are deleted, the rest upserted. */
+  /**
+   * Replaces the backorders of `before` (as stored) by `after`: lines gone are deleted, new or
+   * changed ones upserted, unchanged ones left alone.
+   */
   async replaceBackorders(
     manager: EntityManager,
     before: readonly Backorder[],
@@ -182,6 +258,8 @@ export class InventoryRepository {
   ): Promise<void> {
     const kept = new Set(after.map((b) => `${b.orderId}#${b.lineId}`));
     const gone = before.filter((b) => !kept.has(`${b.orderId}#${b.lineId}`));
+    const quantityBefore = new Map(before.map((b) => [`${b.orderId}#${b.lineId}`, b.quantity]));
+    const changed = after.filter((b) => quantityBefore.get(`${b.orderId}#${b.lineId}`) !== b.quantity);
     if (gone.length > 0) {
       await manager.query(
         `DELETE FROM inventory.backorders
@@ -189,43 +267,20 @@ export class InventoryRepository {
         [gone.map((b) => b.orderId), gone.map((b) => b.lineId)],
       );
     }
-    if (after.length === 0) return;
+    if (changed.length === 0) return;
     await manager.query(
       `INSERT INTO inventory.backorders (order_id, line_id, warehouse_id, sku, placed_at, quantity)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[])
        ON CONFLICT (order_id, line_id) DO UPDATE SET quantity = EXCLUDED.quantity`,
       [
-        after.map((b) => b.orderId),
-        after.map((b) => b.lineId),
-        after.map((b) => b.warehouseId),
-        after.map((b) => b.sku),
-        after.map((b) => b.placedAt),
-        after.map((b) => b.quantity),
+        changed.map((b) => b.orderId),
+        changed.map((b) => b.lineId),
+        changed.map((b) => b.warehouseId),
+        changed.map((b) => b.sku),
+        changed.map((b) => b.placedAt),
+        changed.map((b) => b.quantity),
       ],
     );
-  }
-
-  /** Remembers an order as allocated; false when it already was (a duplicate placement). */
-  async recordAllocation(
-    manager: EntityManager,
-    orderId: string,
-    warehouseId: string,
-    placedAt: string,
-  ): Promise<boolean> {
-    const rows = (await manager.query(
-      `INSERT INTO inventory.order_allocations (order_id, warehouse_id, placed_at) VALUES ($1, $2, $3)
-       ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
-      [orderId, warehouseId, placedAt],
-    )) as unknown[];
-    return rows.length === 1;
-  }
-
-  /** Whether the order was already allocated. */
-  async isAllocated(manager: EntityManager, orderId: string): Promise<boolean> {
-    const rows = (await manager.query(`SELECT 1 FROM inventory.order_allocations WHERE order_id = $1`, [
-      orderId,
-    ])) as unknown[];
-    return rows.length > 0;
   }
 
   /** The warehouse the order was allocated to; null when inventory has not allocated it. */
@@ -235,22 +290,6 @@ export class InventoryRepository {
       [orderId],
     )) as { warehouse_id: string }[];
     return rows[0]?.warehouse_id ?? null;
-  }
-
-  /** Warehouses with available units of any of the SKUs, and every warehouse inventory knows. */
-  async candidateWarehouses(
-    manager: EntityManager,
-    skus: readonly string[],
-  ): Promise<{ withStock: string[]; known: string[] }> {
-    const rows = (await manager.query(
-      `SELECT warehouse_id, bool_or(sku = ANY($1::text[]) AND on_hand - reserved > 0) AS has_stock
-         FROM inventory.stock_positions GROUP BY warehouse_id ORDER BY warehouse_id COLLATE "C"`,
-      [skus],
-    )) as { warehouse_id: string; has_stock: boolean }[];
-    return {
-      withStock: rows.filter((row) => row.has_stock).map((row) => row.warehouse_id),
-      known: rows.map((row) => row.warehouse_id),
-    };
   }
 
   /** Sets a position's reorder point. */
