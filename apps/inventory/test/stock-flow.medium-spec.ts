@@ -239,6 +239,8 @@ describe('inventory applies warehouse and order events to stock positions', () =
         publishedOf('opsline.inventory.stock-backordered.v1', 'ORD-G2')() &&
         publishedOf('opsline.inventory.stock-reserved.v1', 'ORD-G2')() &&
         publishedOf('opsline.inventory.stock-backordered.v1', 'ORD-G3')() &&
+        publishedOf('opsline.inventory.stock-reserved.v1', 'ORD-G1')() &&
+        (publishedOf('opsline.inventory.position-changed.v1', 'WH-1:SKU-G')()?.length ?? 0) >= 4 &&
         (await positionMatching('SKU-G', { reserved: 5 })()),
     );
     expect(await positionOf('SKU-G')).toMatchObject({ onHand: 5, reserved: 5, available: 0 });
