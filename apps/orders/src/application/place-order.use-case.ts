@@ -4,9 +4,9 @@ import { Outbox } from '@opsline/messaging';
 import { ConflictError } from '@opsline/platform';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { decidePlacement, OrderPlacement, placementFingerprint } from '../domain/order-placement';
+import { decidePlacements, OrderPlacement, placementFingerprint } from '../domain/order-placement';
 import { orderFromPlacement } from '../domain/order-state';
-import { OrderEntity } from '../infrastructure/order.entity';
+import { OrderRepository } from '../infrastructure/order.repository';
 import { RecordOrderFactUseCase } from './record-order-fact.use-case';
 
 /** The same order id placed again with other content: refused, never an overwrite. */
@@ -24,48 +24,68 @@ export interface PlaceOrderCommand {
 }
 
 /**
- * Takes a placed order in: stores it as PLACED (with its lifecycle state) and announces it on
+ * Takes placed orders in: stores each as PLACED (with its lifecycle state) and announces it on
  * `opsline.orders`, then re-applies the events parked while the order was unknown, all in the
  * caller's transaction. A duplicate placement has no effect; a conflicting one is refused.
  */
 @Injectable()
 export class PlaceOrderUseCase {
   constructor(
+    private readonly orders: OrderRepository,
     private readonly outbox: Outbox,
     private readonly recordFact: RecordOrderFactUseCase,
   ) {}
 
   async execute(manager: EntityManager, command: PlaceOrderCommand): Promise<'created' | 'duplicate'> {
-    const placement: OrderPlacement = { ...command.data, placedAt: command.placedAt };
-    const existing = await manager.findOne(OrderEntity, {
-      where: { orderId: placement.orderId },
-      select: { orderId: true, placementFingerprint: true },
-    });
-    const decision = decidePlacement(existing?.placementFingerprint ?? null, placement);
-    if (decision === 'conflict') throw new OrderPlacementConflict(placement.orderId);
-    if (decision === 'duplicate') return 'duplicate';
-    const order = orderFromPlacement(placement);
-    await manager.insert(OrderEntity, {
-      orderId: placement.orderId,
-      channel: placement.channel,
-      currency: placement.currency,
-      customerId: placement.customerId ?? null,
-      warehouseId: placement.warehouseId ?? null,
-      placedAt: new Date(placement.placedAt),
-      promisedShipBy: new Date(placement.promisedShipBy),
-      status: 'PLACED',
-      lines: placement.lines.map(({ lineId, sku, quantity, unitPriceMinor }) => ({
-        lineId,
-        sku,
-        quantity,
-        unitPriceMinor,
+    const [outcome] = await this.executeRun(manager, [command]);
+    return outcome;
+  }
+
+  /**
+   * Places a run of orders (consecutive placement events) with one statement per step for the
+   * whole run, with the outcome of each. Each is decided as if placed alone after the ones before
+   * it, so one repeating an order placed earlier in the run is a duplicate. A conflict throws for
+   * the whole run: the consumer then places the run's events one by one and dead-letters that one.
+   */
+  async executeRun(
+    manager: EntityManager,
+    commands: readonly PlaceOrderCommand[],
+  ): Promise<('created' | 'duplicate')[]> {
+    const placements = commands.map((command): OrderPlacement => ({
+      ...command.data,
+      placedAt: command.placedAt,
+    }));
+    const stored = await this.orders.placementFingerprints(
+      manager,
+      placements.map((placement) => placement.orderId),
+    );
+    const decisions = decidePlacements(stored, placements);
+    const conflict = decisions.indexOf('conflict');
+    if (conflict >= 0) throw new OrderPlacementConflict(placements[conflict].orderId);
+    const fresh = placements.flatMap((placement, index) =>
+      decisions[index] === 'create'
+        ? [{ placement, command: commands[index], order: orderFromPlacement(placement) }]
+        : [],
+    );
+    await this.orders.insertPlaced(
+      manager,
+      fresh.map(({ placement, order }) => ({
+        order,
+        fingerprint: placementFingerprint(placement),
       })),
-      placementFingerprint: placementFingerprint(placement),
-      state: order,
-    });
-    await this.outbox.add(manager, [{ topic: ORDERS_TOPIC, event: this.placedEvent(placement, command) }]);
-    await this.recordFact.reapplyParked(manager, order);
-    return 'created';
+    );
+    await this.outbox.add(
+      manager,
+      fresh.map(({ placement, command }) => ({
+        topic: ORDERS_TOPIC,
+        event: this.placedEvent(placement, command),
+      })),
+    );
+    await this.recordFact.reapplyParkedForPlaced(
+      manager,
+      fresh.map(({ order }) => order),
+    );
+    return decisions.map((decision) => (decision === 'create' ? 'created' : 'duplicate'));
   }
 
   private placedEvent(placement: OrderPlacement, command: PlaceOrderCommand) {

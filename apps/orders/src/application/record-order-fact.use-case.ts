@@ -28,26 +28,52 @@ export class RecordOrderFactUseCase {
   ) {}
 
   async execute(manager: EntityManager, event: ConsumedEvent, from: ConsumedFrom): Promise<void> {
-    const found = orderFactOf(event);
-    if (found === null) return;
-    const order = await this.orders.loadForUpdate(manager, found.orderId);
-    if (order === null) {
-      await this.orders.park(manager, {
-        eventId: event.id,
-        orderId: found.orderId,
-        eventType: event.type,
-        sourceTopic: from.topic,
-        businessTime: event.time,
-        arrivedAt: new Date().toISOString(),
-        payload: { ...event },
-      });
-      return;
+    await this.executeRun(manager, [event], from);
+  }
+
+  /**
+   * Applies a run of consumed events (consecutive, in arrival order) with one statement per step
+   * for the whole run: their orders are loaded and locked at once, the facts applied in memory in
+   * order (several for one order apply in sequence, as one by one), and the changed orders, their
+   * events and the parked events written at once. A refusal throws for the whole run: the consumer
+   * then applies the run's events one by one, and dead-letters the refused one alone.
+   */
+  async executeRun(
+    manager: EntityManager,
+    events: readonly ConsumedEvent[],
+    from: ConsumedFrom,
+  ): Promise<void> {
+    const facts = events.flatMap((event) => {
+      const found = orderFactOf(event);
+      return found === null ? [] : [{ event, ...found }];
+    });
+    if (facts.length === 0) return;
+    const orders = await this.orders.loadManyForUpdate(
+      manager,
+      facts.map(({ orderId }) => orderId),
+    );
+    const changed = new Set<string>();
+    const entries: OutboxEntry[] = [];
+    const parked: ParkedEvent[] = [];
+    for (const { event, orderId, fact } of facts) {
+      const order = orders.get(orderId);
+      if (order === undefined) {
+        parked.push(parkedEventOf(event, orderId, from));
+        continue;
+      }
+      const result = applyFact(order, fact);
+      if (!result.ok) throw refusalError(result.refusal);
+      if (result.outcome === 'duplicate') continue;
+      orders.set(orderId, result.order);
+      changed.add(orderId);
+      entries.push(...orderOutboxEntries(result.events, causeOf(event)));
     }
-    const result = applyFact(order, found.fact);
-    if (!result.ok) throw refusalError(result.refusal);
-    if (result.outcome === 'duplicate') return;
-    await this.orders.save(manager, result.order);
-    await this.outbox.add(manager, orderOutboxEntries(result.events, causeOf(event)));
+    await this.orders.saveMany(
+      manager,
+      [...changed].map((orderId) => orders.get(orderId) as Order),
+    );
+    await this.outbox.add(manager, entries);
+    await this.orders.parkMany(manager, parked);
   }
 
   /**
@@ -57,6 +83,30 @@ export class RecordOrderFactUseCase {
    */
   async reapplyParked(manager: EntityManager, placed: Order): Promise<Order> {
     const parked = await this.orders.unparkForOrder(manager, placed.facts.orderId);
+    return this.reapplyUnparked(manager, placed, parked);
+  }
+
+  /**
+   * {@link reapplyParked} for a run of just-placed orders: one statement takes the parked events of
+   * them all, and only the orders that had any are re-applied (one by one).
+   */
+  async reapplyParkedForPlaced(manager: EntityManager, placed: readonly Order[]): Promise<void> {
+    const parked = await this.orders.unparkForOrders(
+      manager,
+      placed.map((order) => order.facts.orderId),
+    );
+    if (parked.length === 0) return;
+    for (const order of placed) {
+      const own = parked.filter((event) => event.orderId === order.facts.orderId);
+      if (own.length > 0) await this.reapplyUnparked(manager, order, own);
+    }
+  }
+
+  private async reapplyUnparked(
+    manager: EntityManager,
+    placed: Order,
+    parked: ParkedEvent[],
+  ): Promise<Order> {
     if (parked.length === 0) return placed;
     let order = placed;
     const entries: OutboxEntry[] = [];
@@ -90,6 +140,19 @@ export class RecordOrderFactUseCase {
     await this.outbox.add(manager, orderOutboxEntries(result.events, cause));
     return result.order;
   }
+}
+
+/** An event for an order not placed yet, as it waits in the parking lot. */
+function parkedEventOf(event: ConsumedEvent, orderId: string, from: ConsumedFrom): ParkedEvent {
+  return {
+    eventId: event.id,
+    orderId,
+    eventType: event.type,
+    sourceTopic: from.topic,
+    businessTime: event.time,
+    arrivedAt: new Date().toISOString(),
+    payload: { ...event },
+  };
 }
 
 function causeOf(event: ConsumedEvent): OrderEventCause {

@@ -1,4 +1,4 @@
-import { decidePlacement, OrderPlacement, placementFingerprint } from './order-placement';
+import { decidePlacement, decidePlacements, OrderPlacement, placementFingerprint } from './order-placement';
 
 const placement: OrderPlacement = {
   orderId: 'ORD-1',
@@ -28,5 +28,32 @@ describe('decidePlacement', () => {
     ['a warehouse added', { warehouseId: 'WH-1' }],
   ])('treats the same order id with %s as a conflict', (_name, change) => {
     expect(decidePlacement(placementFingerprint(placement), { ...placement, ...change })).toBe('conflict');
+  });
+});
+
+describe('decidePlacements', () => {
+  const other: OrderPlacement = { ...placement, orderId: 'ORD-2' };
+  const changed: OrderPlacement = { ...placement, channel: 'marketplace' };
+
+  it('creates each order not seen before, in the order given', () => {
+    expect(decidePlacements(new Map(), [placement, other])).toEqual(['create', 'create']);
+  });
+
+  it('judges against the stored fingerprint as a single placement would', () => {
+    const stored = new Map([[placement.orderId, placementFingerprint(placement)]]);
+    expect(decidePlacements(stored, [placement, changed, other])).toEqual([
+      'duplicate',
+      'conflict',
+      'create',
+    ]);
+  });
+
+  it('treats a repeat of an order created earlier in the run as a duplicate, other content as a conflict', () => {
+    const reordered = { ...placement, lines: [...placement.lines].reverse() };
+    expect(decidePlacements(new Map(), [placement, reordered, changed])).toEqual([
+      'create',
+      'duplicate',
+      'conflict',
+    ]);
   });
 });

@@ -54,3 +54,20 @@ export function decidePlacement(
   if (existingFingerprint === null) return 'create';
   return existingFingerprint === placementFingerprint(placement) ? 'duplicate' : 'conflict';
 }
+
+/**
+ * Decides a run of placements in order, against the fingerprints already stored by order id: a
+ * placement repeating one created earlier in the same run is a duplicate (or a conflict) of it,
+ * exactly as if the earlier one had been stored before it arrived.
+ */
+export function decidePlacements(
+  storedFingerprints: ReadonlyMap<string, string>,
+  placements: readonly OrderPlacement[],
+): PlacementDecision[] {
+  const known = new Map(storedFingerprints);
+  return placements.map((placement) => {
+    const decision = decidePlacement(known.get(placement.orderId) ?? null, placement);
+    if (decision === 'create') known.set(placement.orderId, placementFingerprint(placement));
+    return decision;
+  });
+}

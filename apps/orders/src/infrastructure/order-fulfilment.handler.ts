@@ -4,7 +4,13 @@ import {
   INVENTORY_STOCK_RESERVED_V1,
   SHIPMENT_CONFIRMED_V1,
 } from '@opsline/contracts';
-import { ConsumedEvent, HandlerContext, OnEvent } from '@opsline/messaging';
+import {
+  BatchHandlerContext,
+  ConsumedEvent,
+  HandlerContext,
+  OnEvent,
+  OnEventBatch,
+} from '@opsline/messaging';
 import { RecordOrderFactUseCase } from '../application/record-order-fact.use-case';
 
 /**
@@ -20,13 +26,20 @@ export class OrderFulfilmentHandler {
     await this.recordFact.execute(manager, event, { topic });
   }
 
-  @OnEvent(INVENTORY_STOCK_RESERVED_V1)
-  async onStockReserved(event: ConsumedEvent, { manager, topic }: HandlerContext): Promise<void> {
-    await this.recordFact.execute(manager, event, { topic });
+  /** Runs of allocation results are applied together (they are the hot path: one per order). */
+  @OnEventBatch(INVENTORY_STOCK_RESERVED_V1)
+  async onStockReserved(
+    events: readonly ConsumedEvent[],
+    { manager, topic }: BatchHandlerContext,
+  ): Promise<void> {
+    await this.recordFact.executeRun(manager, events, { topic });
   }
 
-  @OnEvent(INVENTORY_STOCK_BACKORDERED_V1)
-  async onStockBackordered(event: ConsumedEvent, { manager, topic }: HandlerContext): Promise<void> {
-    await this.recordFact.execute(manager, event, { topic });
+  @OnEventBatch(INVENTORY_STOCK_BACKORDERED_V1)
+  async onStockBackordered(
+    events: readonly ConsumedEvent[],
+    { manager, topic }: BatchHandlerContext,
+  ): Promise<void> {
+    await this.recordFact.executeRun(manager, events, { topic });
   }
 }

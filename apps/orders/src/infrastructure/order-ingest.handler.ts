@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ORDER_CANCELLED_V1, ORDER_PLACED_V1, OrderPlacedV1 } from '@opsline/contracts';
-import { ConsumedEvent, HandlerContext, OnEvent } from '@opsline/messaging';
+import {
+  BatchHandlerContext,
+  ConsumedEvent,
+  HandlerContext,
+  OnEvent,
+  OnEventBatch,
+} from '@opsline/messaging';
 import { PlaceOrderUseCase } from '../application/place-order.use-case';
 import { RecordOrderFactUseCase } from '../application/record-order-fact.use-case';
 
@@ -12,14 +18,18 @@ export class OrderIngestHandler {
     private readonly recordFact: RecordOrderFactUseCase,
   ) {}
 
-  @OnEvent(ORDER_PLACED_V1)
-  async onOrderPlaced(event: ConsumedEvent, { manager }: HandlerContext): Promise<void> {
-    await this.placeOrder.execute(manager, {
-      eventId: event.id,
-      placedAt: event.time,
-      correlationId: event.correlationid,
-      data: event.data as OrderPlacedV1,
-    });
+  /** Runs of placements are placed together (see `PlaceOrderUseCase.executeRun`). */
+  @OnEventBatch(ORDER_PLACED_V1)
+  async onOrdersPlaced(events: readonly ConsumedEvent[], { manager }: BatchHandlerContext): Promise<void> {
+    await this.placeOrder.executeRun(
+      manager,
+      events.map((event) => ({
+        eventId: event.id,
+        placedAt: event.time,
+        correlationId: event.correlationid,
+        data: event.data as OrderPlacedV1,
+      })),
+    );
   }
 
   /** The channel's cancellation, at the event's business time. */
