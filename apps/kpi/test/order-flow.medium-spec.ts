@@ -67,7 +67,8 @@ async function orderFact(
 ): Promise<{ units_ordered: number; order_value_minor: string } | undefined> {
   const { rows } = await pool
     .query<{ units_ordered: number; order_value_minor: string }>(
-      `SELECT units_ordered, order_value_minor FROM kpi.order_facts WHERE order_id = $1`,
+      `SELECT sum(quantity)::int AS units_ordered, sum(quantity * unit_price_minor)::text AS order_value_minor
+       FROM kpi.order_line_facts WHERE order_id = $1 GROUP BY order_id`,
       [orderId],
     )
     .catch(() => ({ rows: [] })); // the kpi schema may not be migrated yet on the first polls

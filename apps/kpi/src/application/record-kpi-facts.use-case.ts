@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  InventoryPositionChangedV1,
+  InventoryStockCountedV1,
+  OrdersOrderPlacedV1,
+} from '@opsline/contracts';
+import type { ConsumedEvent } from '@opsline/messaging';
+import type { EntityManager } from 'typeorm';
+import {
+  OrderLifecycleData,
+  projectOrderLifecycle,
+  projectOrderPlaced,
+  projectPositionChanged,
+  projectReturnEvent,
+  projectStockCounted,
+  ReturnEventData,
+} from '../domain/fact-projection';
+import { KpiFactRepository } from '../infrastructure/kpi-fact.repository';
+
+const present = (times: readonly (string | null | undefined)[]): string[] =>
+  times.filter((time): time is string => typeof time === 'string');
+
+/**
+ * Records the facts a run of domain events states, in the consumer's transaction (so facts, inbox
+ * and offsets commit together), and notes the business times whose buckets changed.
+ */
+@Injectable()
+export class RecordKpiFactsUseCase {
+  constructor(private readonly facts: KpiFactRepository) {}
+
+  async recordOrdersPlaced(
+    manager: EntityManager,
+    topic: string,
+    events: readonly ConsumedEvent[],
+  ): Promise<void> {
+    const projections = events.map((event) => projectOrderPlaced(event.data as OrdersOrderPlacedV1));
+    await this.facts.insertPlacedOrders(manager, projections);
+    await this.facts.recordApplied(
+      manager,
+      topic,
+      'orders',
+      events.map((event) => event.time),
+      projections.map((p) => p.order.placedAt),
+    );
+  }
+
+  async recordOrderLifecycle(
+    manager: EntityManager,
+    topic: string,
+    events: readonly ConsumedEvent[],
+  ): Promise<void> {
+    const data = events.map((event) => event.data as OrderLifecycleData);
+    await this.facts.upsertOrderSnapshots(manager, data.map(projectOrderLifecycle));
+    await this.facts.recordApplied(
+      manager,
+      topic,
+      'orders',
+      events.map((event) => event.time),
+      present(data.flatMap((d) => [d.placedAt, d.cancelledAt, d.lastShipmentAt, d.shippedAt])),
+    );
+  }
+
+  async recordReturnEvents(
+    manager: EntityManager,
+    topic: string,
+    events: readonly ConsumedEvent[],
+  ): Promise<void> {
+    const data = events.map((event) => event.data as ReturnEventData);
+    await this.facts.upsertReturns(
+      manager,
+      events.map((event, i) => projectReturnEvent(data[i], event.id)),
+    );
+    await this.facts.recordApplied(
+      manager,
+      topic,
+      'returns',
+      events.map((event) => event.time),
+      [
+        ...present(data.flatMap((d) => [d.requestedAt, d.inspectedAt])),
+        // an authorized DAMAGED/DEFECTIVE/WRONG_ITEM return changes its order's past perfect-order bucket
+        ...(await this.facts.lastShipmentTimesOf(
+          manager,
+          data.map((d) => d.orderId),
+        )),
+      ],
+    );
+  }
+
+  async recordCycleCounts(
+    manager: EntityManager,
+    topic: string,
+    events: readonly ConsumedEvent[],
+  ): Promise<void> {
+    const counts = events.map((event) => projectStockCounted(event.data as InventoryStockCountedV1));
+    await this.facts.upsertCycleCounts(manager, counts);
+    await this.facts.recordApplied(
+      manager,
+      topic,
+      'cycle-counts',
+      events.map((event) => event.time),
+      counts.map((count) => count.countedAt),
+    );
+  }
+
+  async recordPositions(
+    manager: EntityManager,
+    topic: string,
+    events: readonly ConsumedEvent[],
+  ): Promise<void> {
+    await this.facts.upsertPositions(
+      manager,
+      events.map((event) => projectPositionChanged(event.data as InventoryPositionChangedV1)),
+    );
+    await this.facts.recordApplied(
+      manager,
+      topic,
+      'positions',
+      events.map((event) => event.time),
+      [],
+    );
+  }
+}

@@ -1,0 +1,81 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { INVENTORY_TOPIC, ORDERS_TOPIC, RETURNS_TOPIC } from '@opsline/contracts';
+import { KAFKA_CLIENT } from '@opsline/messaging';
+import { withTimeout } from '@opsline/platform';
+import { Admin, Kafka } from 'kafkajs';
+
+/** The topics the KPI read models are built from. */
+export const KPI_SOURCE_TOPICS = [ORDERS_TOPIC, RETURNS_TOPIC, INVENTORY_TOPIC] as const;
+
+/** The kpi service's consumer group (the messaging module's default for the service). */
+export const KPI_CONSUMER_GROUP = 'opsline-kpi';
+
+const CACHE_MS = 1000;
+/** A slow or absent broker must not hold up the KPI answer: its lag is then reported as null. */
+const BROKER_TIMEOUT_MS = 1000;
+
+/** Lag per topic from the offsets (high-water mark − committed) of each partition; null when unknown. */
+export function lagOfTopic(
+  highWaterMarks: readonly { partition: number; high: string }[],
+  committed: readonly { partition: number; offset: string }[],
+): number {
+  const committedBy = new Map(committed.map((c) => [c.partition, Number(c.offset)]));
+  return highWaterMarks.reduce((sum, { partition, high }) => {
+    const offset = committedBy.get(partition) ?? -1;
+    // -1: nothing committed yet, so everything up to the high-water mark is still to be applied.
+    return sum + Math.max(0, Number(high) - Math.max(0, offset));
+  }, 0);
+}
+
+/**
+ * `freshness.lagByTopic` of `GET /kpis`: what the `opsline_consumer_lag` gauge measures (high-water
+ * mark minus committed offset), asked of the broker when the answer is built rather than at the last
+ * batch, so an idle consumer reports 0 and a stalled one its real backlog. Cached for a second.
+ */
+@Injectable()
+export class ConsumerLagReader implements OnModuleDestroy {
+  private readonly logger = new Logger('ConsumerLag');
+  private admin: Admin | null = null;
+  private cached: { at: number; lag: Promise<Record<string, number | null>> } | null = null;
+
+  constructor(@Inject(KAFKA_CLIENT) private readonly kafka: Kafka) {}
+
+  lagByTopic(): Promise<Record<string, number | null>> {
+    if (this.cached === null || Date.now() - this.cached.at > CACHE_MS)
+      this.cached = { at: Date.now(), lag: this.read() };
+    return withTimeout(this.cached.lag, BROKER_TIMEOUT_MS).catch(() => unknownLag());
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+
+  private async read(): Promise<Record<string, number | null>> {
+    const result: Record<string, number | null> = {};
+    try {
+      if (this.admin === null) {
+        this.admin = this.kafka.admin();
+        await this.admin.connect();
+      }
+      const admin = this.admin;
+      const committed = await admin.fetchOffsets({
+        groupId: KPI_CONSUMER_GROUP,
+        topics: [...KPI_SOURCE_TOPICS],
+      });
+      for (const topic of KPI_SOURCE_TOPICS) {
+        const high = await admin.fetchTopicOffsets(topic).catch(() => null);
+        const partitions = committed.find((c) => c.topic === topic)?.partitions ?? [];
+        result[topic] = high === null ? null : lagOfTopic(high, partitions);
+      }
+    } catch (error) {
+      this.logger.warn({ msg: 'consumer lag unavailable', error: (error as Error).message });
+      this.cached = null;
+      return unknownLag();
+    }
+    return result;
+  }
+}
+
+function unknownLag(): Record<string, number | null> {
+  return Object.fromEntries(KPI_SOURCE_TOPICS.map((topic) => [topic, null]));
+}

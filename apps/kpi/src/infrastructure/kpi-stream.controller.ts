@@ -1,0 +1,88 @@
+import { BeforeApplicationShutdown, Controller, Get, Headers, Logger, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { RequireScopes } from '@opsline/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { KpiChangeStreamUseCase } from '../application/kpi-change-stream.use-case';
+import { KpiStreamQueryDto } from './kpi-http.dto';
+
+const POLL_MS = 250;
+const HEARTBEAT_MS = 15_000;
+
+/** `GET /kpis/stream`: Server-Sent Events of changed buckets, resumable with `Last-Event-ID`. */
+@ApiTags('kpis')
+@Controller('kpis')
+export class KpiStreamController implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('KpiStream');
+  private readonly open = new Set<() => void>();
+
+  constructor(private readonly changes: KpiChangeStreamUseCase) {}
+
+  @Get('stream')
+  @RequireScopes('kpi:read')
+  @ApiOperation({
+    summary: 'Server-Sent Events: each `kpi-buckets` event lists the changed buckets with their metrics now',
+    description:
+      'The event id is the change-log id; reconnect with Last-Event-ID to receive every change after it. A comment line is sent every 15 s to keep the connection open.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description:
+      'id: 42\\nevent: kpi-buckets\\ndata: {"id":42,"facts":["orders"],"granularity":"day","buckets":[…]}',
+  })
+  async stream(
+    @Query() query: KpiStreamQueryDto,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    let afterId = await this.changes.startAfter(lastEventId);
+    const filter = {
+      granularity: query.granularity ?? 'day',
+      warehouseId: query.warehouseId ?? null,
+      sku: query.sku ?? null,
+      channel: query.channel ?? null,
+    } as const;
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    raw.write(': opsline kpi changes\n\n');
+    let closed = false;
+    const close = (): void => {
+      closed = true;
+    };
+    this.open.add(close);
+    request.raw.on('close', close);
+    let quietSince = Date.now();
+    try {
+      while (!closed) {
+        const message = await this.changes.next(afterId, filter);
+        if (message === null) {
+          if (Date.now() - quietSince > HEARTBEAT_MS) {
+            raw.write(': still here\n\n');
+            quietSince = Date.now();
+          }
+          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+          continue;
+        }
+        raw.write(`id: ${message.id}\nevent: kpi-buckets\ndata: ${JSON.stringify(message)}\n\n`);
+        afterId = message.id;
+        quietSince = Date.now();
+      }
+    } catch (error) {
+      // The response is already streaming: end it; the client reconnects with Last-Event-ID.
+      this.logger.warn({ msg: 'kpi stream ended by an error', error: (error as Error).message });
+    } finally {
+      this.open.delete(close);
+      raw.end();
+    }
+  }
+
+  /** Ends open streams so that shutdown does not wait for clients to hang up. */
+  beforeApplicationShutdown(): void {
+    for (const close of this.open) close();
+  }
+}

@@ -1,0 +1,128 @@
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto, RequireScopes } from '@opsline/platform';
+import type { FastifyReply } from 'fastify';
+import { GetKpisUseCase } from '../application/get-kpis.use-case';
+import { InventoryPositionKpis, KpiLookupsUseCase } from '../application/kpi-lookups.use-case';
+import { kpiReportCsv, toCsv } from '../domain/kpi-csv';
+import type { KpiReport } from '../domain/kpi-query';
+import type { ReturnReasonShare } from '../domain/return-reasons';
+import { ConsumerLagReader } from './consumer-lag.reader';
+import { InventoryQueryDto, KpiQueryDto, ReturnReasonsQueryDto } from './kpi-http.dto';
+import { InventoryPositionView, KpiReportView, ReturnReasonView } from './kpi-http.views';
+import { KpiLookupRepository } from './kpi-lookup.repository';
+
+const CSV = 'text/csv; charset=utf-8';
+const iso = (time: string): string => new Date(time).toISOString();
+
+function wantsCsv(format: string | undefined, accept: string | undefined): boolean {
+  return format === 'csv' || (format === undefined && (accept ?? '').toLowerCase().includes('text/csv'));
+}
+
+export interface KpiReportWithFreshness extends KpiReport {
+  readonly freshness: { newestEventTime: string | null; lagByTopic: Record<string, number | null> };
+}
+
+@ApiTags('kpis')
+@Controller('kpis')
+export class KpisController {
+  constructor(
+    private readonly getKpis: GetKpisUseCase,
+    private readonly lookups: KpiLookupsUseCase,
+    private readonly lookupRepository: KpiLookupRepository,
+    private readonly consumerLag: ConsumerLagReader,
+  ) {}
+
+  @Get()
+  @RequireScopes('kpi:read')
+  @ApiOperation({
+    summary: 'KPIs per UTC bucket (weeks start Monday) and over the whole range (contract §4, §5)',
+    description:
+      'Every bucket of [from, to) is listed; rates with a zero denominator are null. CSV with Accept: text/csv or format=csv. 400 names the bad parameter (dates, from ≥ to, granularity, more than 10,000 buckets).',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: KpiReportView })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'A parameter is invalid, named in error.fields',
+  })
+  async kpis(
+    @Query() query: KpiQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<KpiReportWithFreshness | string> {
+    const report = await this.getKpis.execute({
+      from: iso(query.from),
+      to: iso(query.to),
+      granularity: query.granularity ?? 'day',
+      warehouseId: query.warehouseId ?? null,
+      sku: query.sku ?? null,
+      channel: query.channel ?? null,
+    });
+    if (wantsCsv(query.format, accept)) {
+      void reply.header('content-type', CSV);
+      return kpiReportCsv(report);
+    }
+    const [newestEventTime, lagByTopic] = await Promise.all([
+      this.lookupRepository.newestEventTime(),
+      this.consumerLag.lagByTopic(),
+    ]);
+    return { ...report, freshness: { newestEventTime, lagByTopic } };
+  }
+
+  @Get('returns/reasons')
+  @RequireScopes('kpi:read')
+  @ApiOperation({ summary: 'Authorized return units per reason code [requestedAt], most units first' })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: [ReturnReasonView] })
+  async returnReasons(
+    @Query() query: ReturnReasonsQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReturnReasonShare[] | string> {
+    const reasons = await this.lookups.returnReasons({
+      from: iso(query.from),
+      to: iso(query.to),
+      warehouseId: query.warehouseId ?? null,
+      sku: query.sku ?? null,
+    });
+    if (!wantsCsv(query.format, accept)) return reasons;
+    void reply.header('content-type', CSV);
+    return toCsv(
+      ['reasonCode', 'units', 'share'],
+      reasons.map((r) => [r.reasonCode, r.units, r.share]),
+    );
+  }
+
+  @Get('inventory')
+  @RequireScopes('kpi:read')
+  @ApiOperation({ summary: 'Current positions with belowReorderPoint and daysOfSupply (28-day shipments)' })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: [InventoryPositionView] })
+  async inventory(
+    @Query() query: InventoryQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<InventoryPositionKpis[] | string> {
+    const positions = await this.lookups.inventory({
+      warehouseId: query.warehouseId ?? null,
+      sku: query.sku ?? null,
+    });
+    if (!wantsCsv(query.format, accept)) return positions;
+    void reply.header('content-type', CSV);
+    const columns = [
+      'warehouseId',
+      'sku',
+      'onHand',
+      'reserved',
+      'available',
+      'reorderPoint',
+      'belowReorderPoint',
+      'daysOfSupply',
+    ] as const;
+    return toCsv(
+      columns,
+      positions.map((p) => columns.map((column) => p[column])),
+    );
+  }
+}
