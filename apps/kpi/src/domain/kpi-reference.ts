@@ -142,11 +142,14 @@ function countShipmentsAndReturns(
       )
       .map((line) => line.quantity),
   );
+  // the order's warehouse and channel as the order facts know them now (the return's snapshot may
+  // predate the order's allocation)
+  const orderOf = (r: ReturnFact) => facts.orders.find((order) => order.orderId === r.orderId);
   const returns = facts.returns.filter(
     (r) =>
       within(r.requestedAt) &&
-      matches(r.orderWarehouseId, query.warehouseId) &&
-      matches(r.channel, query.channel),
+      matches(orderOf(r)?.warehouseId ?? r.orderWarehouseId, query.warehouseId) &&
+      matches(orderOf(r)?.channel ?? r.channel, query.channel),
   );
   const linesOf = (r: ReturnFact) =>
     facts.returnLines.filter((line) => line.returnId === r.returnId && matches(line.sku, query.sku));

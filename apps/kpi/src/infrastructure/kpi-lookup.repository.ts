@@ -27,7 +27,7 @@ export class KpiLookupRepository {
     @Inject(KPI_TABLES) private readonly tables: KpiTables,
   ) {}
 
-  /** Authorized return units per reason, requested in [from, to); warehouse = the order's. */
+  /** Authorized return units per reason, requested in [from, to); warehouse = the order's as the order facts know it now. */
   async authorizedUnitsByReason(filter: {
     from: string;
     to: string;
@@ -37,8 +37,9 @@ export class KpiLookupRepository {
     const { text, parameters } = withNamedParameters(
       `SELECT rl.reason_code, sum(rl.authorized_quantity) AS units
        FROM ${this.tables.returns} r JOIN ${this.tables.returnLines} rl ON rl.return_id = r.return_id
+         LEFT JOIN ${this.tables.orders} o ON o.order_id = r.order_id
        WHERE r.requested_at >= :from AND r.requested_at < :to AND rl.authorized_quantity > 0
-         AND (:warehouseId::text IS NULL OR r.order_warehouse_id = :warehouseId)
+         AND (:warehouseId::text IS NULL OR coalesce(o.warehouse_id, r.order_warehouse_id) = :warehouseId)
          AND (:sku::text IS NULL OR rl.sku = :sku)
        GROUP BY rl.reason_code`,
       filter,

@@ -163,9 +163,10 @@ export class KpiQueryRepository {
       FROM (
         SELECT ${bucketOf('r.requested_at', query.granularity)} AS bucket, r.status, sum(rl.authorized_quantity) AS units
         FROM ${this.tables.returns} r JOIN ${this.tables.returnLines} rl ON rl.return_id = r.return_id
+          LEFT JOIN ${this.tables.orders} o ON o.order_id = r.order_id
         WHERE r.requested_at >= :from AND r.requested_at < :to
-          AND (:warehouseId::text IS NULL OR r.order_warehouse_id = :warehouseId)
-          AND (:channel::text IS NULL OR r.channel = :channel)
+          AND (:warehouseId::text IS NULL OR coalesce(o.warehouse_id, r.order_warehouse_id) = :warehouseId)
+          AND (:channel::text IS NULL OR coalesce(o.channel, r.channel) = :channel)
           AND (:sku::text IS NULL OR rl.sku = :sku)
         GROUP BY r.return_id
       ) per_return
@@ -184,9 +185,10 @@ export class KpiQueryRepository {
         FROM ${this.tables.inspections} i
           JOIN ${this.tables.inspectionLines} il ON il.inspection_id = i.inspection_id
           LEFT JOIN ${this.tables.returns} r ON r.return_id = i.return_id
+          LEFT JOIN ${this.tables.orders} o ON o.order_id = r.order_id
         WHERE i.inspected_at >= :from AND i.inspected_at < :to
           AND (:warehouseId::text IS NULL OR i.warehouse_id = :warehouseId)
-          AND (:channel::text IS NULL OR r.channel = :channel)
+          AND (:channel::text IS NULL OR coalesce(o.channel, r.channel) = :channel)
           AND (:sku::text IS NULL OR il.sku = :sku)
         GROUP BY i.inspection_id, r.first_received_at
       ) per_inspection

@@ -55,6 +55,10 @@ export class PlaceOrderUseCase {
       ...command.data,
       placedAt: command.placedAt,
     }));
+    await this.orders.lockOrderIds(
+      manager,
+      placements.map((placement) => placement.orderId),
+    );
     const stored = await this.orders.placementFingerprints(
       manager,
       placements.map((placement) => placement.orderId),

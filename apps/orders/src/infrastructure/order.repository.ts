@@ -94,11 +94,29 @@ export class OrderRepository {
   }
 
   /**
-   * The orders among `orderIds` that exist, by order id, locked for the rest of the transaction.
-   * Rows are locked in order id order, so two runs locking overlapping orders cannot deadlock.
+   * Takes a transaction lock on each order id, whether or not the order exists, in id order (no
+   * two callers wait on each other crosswise). A placement and an event for the same order would
+   * otherwise race: the event, not seeing the uncommitted order, parks itself while the placement,
+   * not seeing the uncommitted parked event, re-applies nothing — and the event waits for the sweep.
+   * With the lock one of them commits first and the other sees it.
+   */
+  async lockOrderIds(manager: EntityManager, orderIds: readonly string[]): Promise<void> {
+    if (orderIds.length === 0) return;
+    await manager.query(
+      `SELECT count(pg_advisory_xact_lock(hashtextextended('opsline.orders:' || id, 0)))
+         FROM (SELECT id FROM unnest($1::text[]) AS id GROUP BY id ORDER BY id COLLATE "C") AS ids`,
+      [[...orderIds]],
+    );
+  }
+
+  /**
+   * The orders among `orderIds` that exist, by order id, locked for the rest of the transaction
+   * (the ids too, see {@link lockOrderIds}). Rows are locked in order id order, so two runs locking
+   * overlapping orders cannot deadlock.
    */
   async loadManyForUpdate(manager: EntityManager, orderIds: readonly string[]): Promise<Map<string, Order>> {
     if (orderIds.length === 0) return new Map();
+    await this.lockOrderIds(manager, orderIds);
     const rows: OrderRow[] = await manager.query(
       `SELECT order_id, channel, currency, customer_id, warehouse_id, placed_at, promised_ship_by, lines, state
        FROM orders.orders WHERE order_id = ANY($1::text[]) ORDER BY order_id FOR UPDATE`,

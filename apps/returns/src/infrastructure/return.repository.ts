@@ -25,7 +25,13 @@ export interface StoredReturn {
 @Injectable()
 export class ReturnRepository {
   /** The return, locked for the rest of the transaction; null when never requested. */
+  /**
+   * The return, locked for the rest of the transaction — its id too, whether or not it exists:
+   * a warehouse event for a return being requested at the same moment would otherwise park itself
+   * unseen by the request's re-application of parked events (see {@link lockId}).
+   */
   async loadForUpdate(manager: EntityManager, returnId: string): Promise<StoredReturn | null> {
+    await lockId(manager, 'opsline.returns.return', returnId);
     const row = await manager.findOne(ReturnEntity, {
       where: { returnId },
       lock: { mode: 'pessimistic_write' },
@@ -102,7 +108,9 @@ export class ReturnRepository {
   }
 
   /** The replica, locked so that two returns of one order are decided one after the other. */
+  /** The order replica, locked with its id (a request and the order's first event cannot race). */
   async loadReplicaForUpdate(manager: EntityManager, orderId: string): Promise<OrderReplica | null> {
+    await lockId(manager, 'opsline.returns.order', orderId);
     const row = await manager.findOne(OrderReplicaEntity, {
       where: { orderId },
       lock: { mode: 'pessimistic_write' },
@@ -182,4 +190,14 @@ function toParkedEvent(row: ParkedWarehouseEventEntity): ParkedWarehouseEvent {
     arrivedAt: row.arrivedAt.toISOString(),
     payload: row.payload,
   };
+}
+
+/**
+ * A transaction lock on an aggregate id that may not exist yet. Row locks cannot cover a row
+ * another transaction is about to insert; without this, an event that finds no aggregate parks
+ * itself while the aggregate's creation, not seeing the uncommitted parked event, re-applies
+ * nothing — and the event waits for the sweep.
+ */
+async function lockId(manager: EntityManager, kind: string, id: string): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${kind}:${id}`]);
 }
