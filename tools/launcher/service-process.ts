@@ -22,6 +22,11 @@ export class ServiceProcess {
     private readonly print: (line: string) => void,
   ) {}
 
+  /** The running child's process id, if one is running. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   start(): void {
     this.startedAt = Date.now();
     const child = spawn(

@@ -10,8 +10,10 @@
  *      each order's send time against the arrival of its `opsline.orders.order-allocated.v1` on
  *      `opsline.orders` (a kafkajs consumer in this process) → p50/p99/max placement→allocated.
  * The broker runs in its own process (spawnBroker); PostgreSQL is the test server (a fresh database,
- * dropped at the end); orders and inventory are booted in this process with startServiceForTest, so
- * "bench" CPU below includes both services (kpi and returns are not started: they are not on the path).
+ * dropped at the end). BENCH_SERVICES=processes (the default, as `npm start` runs them) starts all four
+ * services as child processes (returns and kpi consume the same topics, so they are part of the
+ * load), their CPU reported as "services"; BENCH_SERVICES=in-process boots only orders and inventory
+ * inside the bench process (the path alone), where "bench" CPU includes them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +35,8 @@ import { exampleEvent } from '@opsline/contracts/testing/example-events';
 import { createTestDatabase } from '@opsline/persistence/testing';
 import { startServiceForTest } from '@opsline/service-kit/testing';
 import { spawnBroker } from '../../../libs/kafka-broker/bench/broker-process';
-import { CpuMeter, CpuSplit, cpuLine } from '../../../libs/messaging/bench/cpu-meter';
+import { CpuMeter, CpuSplit, cpuLine, servicesCpu } from '../../../libs/messaging/bench/cpu-meter';
+import { ServiceProcess } from '../../../tools/launcher/service-process';
 import { InventoryEnvironment } from '../../inventory/src/inventory.environment';
 import { InventoryModule } from '../../inventory/src/inventory.module';
 import { OrdersEnvironment } from '../src/orders.environment';
@@ -51,6 +54,9 @@ const RAW_TOPIC = 'bench.raw.orders';
 const RAW_SCHEMA = 'ordersbench';
 const TARGETS = { ordersPerSecond: 1_500, p99Ms: 500, atRate: 500 };
 const GIVE_UP_MS = 300_000;
+const SERVICE_MODE = process.env.BENCH_SERVICES ?? 'processes';
+const SERVICE_PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 3101);
+const SERVICES = ['orders', 'returns', 'inventory', 'kpi'] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Events
@@ -118,7 +124,10 @@ function perOrderLine(cpu: CpuSplit, orders: number): string {
   const us = (x: number | undefined) => (x === undefined ? 'n/a' : ((1e6 * x) / orders).toFixed(0));
   const postgres =
     cpu.postgresBackends === undefined ? undefined : cpu.postgresBackends + (cpu.postgresBackground ?? 0);
-  return `per order: bench+services ${us(cpu.bench)} µs, postgres ${us(postgres)} µs, broker ${us(cpu.broker)} µs CPU`;
+  const services = servicesCpu(cpu);
+  const node =
+    services > 0 ? `bench ${us(cpu.bench)} µs, services ${us(services)}` : `bench+services ${us(cpu.bench)}`;
+  return `per order: ${node} µs, postgres ${us(postgres)} µs, broker ${us(cpu.broker)} µs CPU`;
 }
 
 interface DbStats {
@@ -423,6 +432,27 @@ async function watchAllocations(
   return consumer;
 }
 
+/** The four services as `npm start` runs them, each in its own process, once they answer ready. */
+async function startServiceProcesses(vars: {
+  DATABASE_URL: string;
+  KAFKA_BROKERS: string;
+}): Promise<ServiceProcess[]> {
+  const children = SERVICES.map(
+    (name, i) =>
+      new ServiceProcess(name, SERVICE_PORT_BASE + i, { ...vars, LOG_LEVEL: 'warn' }, (line) =>
+        process.stderr.write(`${line}\n`),
+      ),
+  );
+  for (const child of children) child.start();
+  for (const child of children) {
+    await waitUntil(`${child.name} ready`, async () => {
+      const response = await fetch(`http://127.0.0.1:${child.port}/health/ready`).catch(() => undefined);
+      return response?.status === 200;
+    });
+  }
+  return children;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -435,12 +465,15 @@ async function main(): Promise<void> {
   const admin = new Client({ connectionString: db.server.adminUrl, application_name: 'bench-cpu-meter' });
   const pg = new Client({ connectionString: db.url, application_name: 'bench-poller' });
   const apps: NestFastifyApplication[] = [];
+  const children: ServiceProcess[] = [];
   const consumers: Consumer[] = [];
   let producer: Producer | undefined;
   try {
     await admin.connect();
     await pg.connect();
-    const meter = new CpuMeter(broker, admin, db.databaseName);
+    const meter = new CpuMeter(broker, admin, db.databaseName, () =>
+      children.flatMap((child) => (child.pid === undefined ? [] : [{ name: child.name, pid: child.pid }])),
+    );
     const kafka = new Kafka({
       brokers: [broker.address],
       clientId: 'orders-bench',
@@ -458,29 +491,36 @@ async function main(): Promise<void> {
     console.log(
       `orders bench: ${ORDERS} orders (3 lines each) for throughput, ${RATE} orders/s × ${LATENCY_SECONDS} s for latency; ` +
         `broker in its own process, database ${db.databaseName} (${db.server.kind}); ` +
-        `orders + inventory in this process (kpi, returns not started); ${PARTITIONS} partitions`,
+        (SERVICE_MODE === 'processes'
+          ? 'the four services as child processes'
+          : 'orders + inventory in this process (kpi, returns not started)') +
+        `; ${PARTITIONS} partitions`,
     );
 
     const raw = await rawBaselines(kafka, db.url, meter, run);
 
     const vars = { DATABASE_URL: db.url, KAFKA_BROKERS: broker.address };
     const bootStarted = process.hrtime.bigint();
-    apps.push(
-      await startServiceForTest(
-        { name: 'orders', Environment: OrdersEnvironment, module: (env) => OrdersModule.forRoot(env) },
-        vars,
-      ),
-    );
-    apps.push(
-      await startServiceForTest(
-        {
-          name: 'inventory',
-          Environment: InventoryEnvironment,
-          module: (env) => InventoryModule.forRoot(env),
-        },
-        vars,
-      ),
-    );
+    if (SERVICE_MODE === 'processes') {
+      children.push(...(await startServiceProcesses(vars)));
+    } else {
+      apps.push(
+        await startServiceForTest(
+          { name: 'orders', Environment: OrdersEnvironment, module: (env) => OrdersModule.forRoot(env) },
+          vars,
+        ),
+      );
+      apps.push(
+        await startServiceForTest(
+          {
+            name: 'inventory',
+            Environment: InventoryEnvironment,
+            module: (env) => InventoryModule.forRoot(env),
+          },
+          vars,
+        ),
+      );
+    }
     console.log(`services booted in ${secondsSince(bootStarted).toFixed(2)} s`);
 
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -520,6 +560,7 @@ async function main(): Promise<void> {
     for (const consumer of consumers) await consumer.disconnect().catch(() => undefined);
     await producer?.disconnect().catch(() => undefined);
     for (const app of apps.reverse()) await app.close().catch(() => undefined);
+    await Promise.all(children.map((child) => child.stop(10_000)));
     await pg.end().catch(() => undefined);
     await admin.end().catch(() => undefined);
     await db.drop();

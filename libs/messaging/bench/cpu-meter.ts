@@ -35,10 +35,12 @@ function readProc(path: string): string {
 }
 
 export class CpuMeter {
+  /** `servicePids` lists service child processes to account for separately (none by default). */
   constructor(
     private readonly broker: BrokerProcess,
     private readonly admin: Client,
     private readonly databaseName: string,
+    private readonly servicePids: () => readonly { name: string; pid: number }[] = () => [],
   ) {}
 
   async snapshot(): Promise<CpuSnapshot> {
@@ -56,9 +58,15 @@ export class CpuMeter {
       const cpu = procCpuSeconds(pid);
       if (cpu !== undefined) postgres.set(pid, cpu);
     }
+    const services = new Map<number, { name: string; cpu: number }>();
+    for (const { name, pid } of this.servicePids()) {
+      const cpu = procCpuSeconds(pid);
+      if (cpu !== undefined) services.set(pid, { name, cpu });
+    }
     return {
       at: process.hrtime.bigint(),
       bench: process.cpuUsage(),
+      services,
       broker: this.broker.cpuSeconds(),
       pids,
       postgres,
@@ -75,6 +83,10 @@ export class CpuMeter {
     return {
       seconds: Number(after.at - before.at) / 1e9,
       bench: (bench.user + bench.system) / 1e6,
+      services: [...after.services].reduce(
+        (byName, [pid, { name, cpu }]) => byName.set(name, cpu - (before.services.get(pid)?.cpu ?? 0)),
+        new Map<string, number>(),
+      ),
       broker: after.broker - before.broker,
       postgresBackends: after.postgres.size === 0 ? undefined : delta(after.pids.backends),
       postgresBackground: after.postgres.size === 0 ? undefined : delta(after.pids.background),
@@ -87,6 +99,8 @@ export class CpuMeter {
 export interface CpuSnapshot {
   at: bigint;
   bench: NodeJS.CpuUsage;
+  /** CPU seconds of each service child process, by pid. */
+  services: Map<number, { name: string; cpu: number }>;
   broker: number;
   pids: PostgresPids;
   postgres: Map<number, number>;
@@ -96,6 +110,8 @@ export interface CpuSnapshot {
 export interface CpuSplit {
   seconds: number;
   bench: number;
+  /** CPU seconds of each service child process by service name (empty when they run inside the bench process). */
+  services: Map<string, number>;
   broker: number;
   postgresBackends: number | undefined;
   postgresBackground: number | undefined;
@@ -103,14 +119,24 @@ export interface CpuSplit {
   machineTotal: number;
 }
 
+/** CPU seconds of all service child processes. */
+export function servicesCpu(cpu: CpuSplit): number {
+  return [...cpu.services.values()].reduce((sum, seconds) => sum + seconds, 0);
+}
+
 export function cpuLine(cpu: CpuSplit): string {
   const share = (x: number) => `${((100 * x) / cpu.seconds).toFixed(0)}%`;
   const part = (label: string, x: number | undefined) =>
     x === undefined ? `${label} n/a` : `${label} ${x.toFixed(2)} s (${share(x)})`;
-  const ours = cpu.bench + cpu.broker + (cpu.postgresBackends ?? 0) + (cpu.postgresBackground ?? 0);
+  const ours =
+    cpu.bench + servicesCpu(cpu) + cpu.broker + (cpu.postgresBackends ?? 0) + (cpu.postgresBackground ?? 0);
   const cores = cpu.machineTotal / cpu.seconds;
   return (
-    `CPU (% of one core): ${part('bench', cpu.bench)}, ${part('broker', cpu.broker)}, ` +
+    `CPU (% of one core): ${part('bench', cpu.bench)}, ` +
+    (cpu.services.size > 0
+      ? `${part('services', servicesCpu(cpu))} [${[...cpu.services].map(([name, x]) => `${name} ${share(x)}`).join(', ')}], `
+      : '') +
+    `${part('broker', cpu.broker)}, ` +
     `${part('postgres backends', cpu.postgresBackends)}, ${part('postgres wal/ckpt/bgwriter', cpu.postgresBackground)}; ` +
     `machine ${share(cpu.machineBusy)} of ${(cores * 100).toFixed(0)}% busy, ` +
     `${share(Math.max(0, cpu.machineBusy - ours))} not ours`

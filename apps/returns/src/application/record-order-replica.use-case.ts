@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConsumedEvent } from '@opsline/messaging';
 import { EntityManager } from 'typeorm';
-import { applyOrderSnapshot, OrderSnapshot } from '../domain/order-replica';
+import { applyOrderSnapshot, OrderReplica, OrderSnapshot } from '../domain/order-replica';
 import { ReturnRepository } from '../infrastructure/return.repository';
 import { DecideReturnService } from './decide-return.service';
 import { causeOf } from './record-warehouse-fact.use-case';
@@ -36,13 +36,25 @@ export class RecordOrderReplicaUseCase {
     private readonly decider: DecideReturnService,
   ) {}
 
-  async execute(manager: EntityManager, event: ConsumedEvent): Promise<void> {
-    const snapshot = snapshotOf(event.data as OrderEventData);
-    const current = await this.returns.loadReplicaForUpdate(manager, snapshot.orderId);
-    const replica = applyOrderSnapshot(current, snapshot);
-    await this.returns.saveReplica(manager, replica);
-    for (const parked of await this.returns.parkedForOrder(manager, snapshot.orderId)) {
-      await this.decider.decideStored(manager, parked, replica, false, causeOf(event));
+  /**
+   * A run of order events (one partition, in offset order) in a few statements: the replicas are
+   * loaded and locked at once, each event's snapshot applied in order in memory, the replicas
+   * written at once; then the parked requests of those orders are decided with what the run left.
+   */
+  async execute(manager: EntityManager, events: readonly ConsumedEvent[]): Promise<void> {
+    const snapshots = events.map((event) => ({ event, snapshot: snapshotOf(event.data as OrderEventData) }));
+    const orderIds = snapshots.map(({ snapshot }) => snapshot.orderId);
+    const replicas = await this.returns.loadReplicasForUpdate(manager, orderIds);
+    const lastEvent = new Map<string, ConsumedEvent>();
+    for (const { event, snapshot } of snapshots) {
+      replicas.set(snapshot.orderId, applyOrderSnapshot(replicas.get(snapshot.orderId) ?? null, snapshot));
+      lastEvent.set(snapshot.orderId, event);
+    }
+    const changed = [...lastEvent.keys()].map((orderId) => replicas.get(orderId) as OrderReplica);
+    await this.returns.saveReplicas(manager, changed);
+    for (const parked of await this.returns.parkedForOrders(manager, orderIds)) {
+      const cause = causeOf(lastEvent.get(parked.orderId) as ConsumedEvent);
+      await this.decider.decideStored(manager, parked, replicas.get(parked.orderId) ?? null, false, cause);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In, IsNull, LessThanOrEqual, Not } from 'typeorm';
+import { EntityManager, In, LessThanOrEqual } from 'typeorm';
 import type { OrderReplica } from '../domain/order-replica';
 import type { Return } from '../domain/return';
 import { OrderReplicaEntity, ParkedWarehouseEventEntity, ReturnEntity } from './return.entity';
@@ -80,16 +80,6 @@ export class ReturnRepository {
     return new Map(rows.map((row) => [row.line_id, Number(row.units)]));
   }
 
-  /** The order's parked (REQUESTED) returns, oldest request first, locked. */
-  async parkedForOrder(manager: EntityManager, orderId: string): Promise<Return[]> {
-    const rows = await manager.find(ReturnEntity, {
-      where: { orderId, parkedAt: Not(IsNull()) },
-      order: { requestedAt: 'ASC', returnId: 'ASC' },
-      lock: { mode: 'pessimistic_write' },
-    });
-    return rows.map((row) => row.state);
-  }
-
   /**
    * Ids of parked returns that arrived at or before `parkedBy`, unlocked: the caller locks the
    * order replica and then the return, the order every other writer locks them in.
@@ -116,6 +106,44 @@ export class ReturnRepository {
       lock: { mode: 'pessimistic_write' },
     });
     return row?.state ?? null;
+  }
+
+  /**
+   * The replicas of those of the orders that exist, locked with their ids in id order (as
+   * {@link loadReplicaForUpdate} locks one), by order id.
+   */
+  async loadReplicasForUpdate(
+    manager: EntityManager,
+    orderIds: readonly string[],
+  ): Promise<Map<string, OrderReplica>> {
+    const ids = [...new Set(orderIds)].sort();
+    await lockIds(manager, 'opsline.returns.order', ids);
+    const rows = (await manager.query(
+      `SELECT order_id, state FROM returns.order_replicas WHERE order_id = ANY($1::text[]) ORDER BY order_id FOR UPDATE`,
+      [ids],
+    )) as { order_id: string; state: OrderReplica }[];
+    return new Map(rows.map((row) => [row.order_id, row.state]));
+  }
+
+  /** Stores replicas in one statement. */
+  async saveReplicas(manager: EntityManager, replicas: readonly OrderReplica[]): Promise<void> {
+    if (replicas.length === 0) return;
+    await manager.query(
+      `INSERT INTO returns.order_replicas (order_id, state)
+       SELECT * FROM unnest($1::text[], $2::jsonb[])
+       ON CONFLICT (order_id) DO UPDATE SET state = EXCLUDED.state`,
+      [replicas.map((replica) => replica.orderId), replicas.map((replica) => JSON.stringify(replica))],
+    );
+  }
+
+  /** The parked returns of any of the orders, locked, oldest request first. */
+  async parkedForOrders(manager: EntityManager, orderIds: readonly string[]): Promise<Return[]> {
+    const rows = (await manager.query(
+      `SELECT state FROM returns.returns WHERE order_id = ANY($1::text[]) AND parked_at IS NOT NULL
+        ORDER BY requested_at, return_id FOR UPDATE`,
+      [[...new Set(orderIds)]],
+    )) as { state: Return }[];
+    return rows.map((row) => row.state);
   }
 
   async saveReplica(manager: EntityManager, replica: OrderReplica): Promise<void> {
@@ -199,5 +227,15 @@ function toParkedEvent(row: ParkedWarehouseEventEntity): ParkedWarehouseEvent {
  * nothing — and the event waits for the sweep.
  */
 async function lockId(manager: EntityManager, kind: string, id: string): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${kind}:${id}`]);
+  await lockIds(manager, kind, [id]);
+}
+
+/** {@link lockId} for many ids in one statement, taken in the order given (callers sort them). */
+async function lockIds(manager: EntityManager, kind: string, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await manager.query(
+    `SELECT count(pg_advisory_xact_lock(hashtextextended(key, 0)))
+       FROM (SELECT key FROM unnest($1::text[]) WITH ORDINALITY AS k(key, n) ORDER BY n) AS ordered`,
+    [ids.map((id) => `${kind}:${id}`)],
+  );
 }
