@@ -2,6 +2,7 @@ export * from './messaging-tables';
 export * from './messaging-logger';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
+export * from './outbox/outbox-dead-letter';
 export * from './consumer/consumed-event';
 export * from './consumer/batch-consumer';
 export * from './consumer/dead-letter-publisher';

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { deadLetterTopic } from '@opsline/contracts';
-import { ConsumedEvent, DeadLetterHeader, Outbox, OutboxEntry } from '@opsline/messaging';
+import { ConsumedEvent, Outbox, OutboxEntry, outboxDeadLetter } from '@opsline/messaging';
 import { EntityManager } from 'typeorm';
 import { inReapplicationOrder } from '../domain/pending-events';
 import { Order } from '../domain/order-state';
@@ -167,23 +166,7 @@ export function consumedOf(event: ParkedEvent): ConsumedEvent {
   return event.payload as unknown as ConsumedEvent;
 }
 
-/**
- * A parked event's dead letter, written to the outbox for `<source topic>.dlq` with the
- * consumer's dead-letter headers. The outbox (not `DeadLetterPublisher`) because the decision is
- * made inside a database transaction: the dead letter and the removal from the parking lot commit
- * together, and the original Kafka record (partition, offset, bytes) is no longer at hand; the
- * event is re-serialized from the validated CloudEvent.
- */
+/** A parked event's dead letter, through the outbox ({@link outboxDeadLetter}). */
 export function parkedDeadLetter(event: ParkedEvent, error: string): OutboxEntry {
-  const payload = consumedOf(event);
-  return {
-    topic: deadLetterTopic(event.sourceTopic),
-    event: { ...payload, id: payload.id, type: payload.type, subject: payload.subject },
-    headers: {
-      [DeadLetterHeader.sourceTopic]: event.sourceTopic,
-      [DeadLetterHeader.reason]: 'handler-failed',
-      [DeadLetterHeader.error]: error,
-      [DeadLetterHeader.failedAt]: new Date().toISOString(),
-    },
-  };
+  return outboxDeadLetter(consumedOf(event), event.sourceTopic, error);
 }

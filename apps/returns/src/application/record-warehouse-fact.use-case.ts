@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  deadLetterTopic,
   RETURN_INSPECTED_V1,
   RETURN_RECEIVED_V1,
   ReturnInspectedV1,
   ReturnReceivedV1,
 } from '@opsline/contracts';
-import { ConsumedEvent, DeadLetterHeader, Outbox, OutboxEntry } from '@opsline/messaging';
+import { ConsumedEvent, Outbox, OutboxEntry, outboxDeadLetter } from '@opsline/messaging';
 import { EntityManager } from 'typeorm';
 import { inspectReturn, receiveReturn, Return, ReturnResult } from '../domain/return';
 import { ParkedWarehouseEvent, ReturnRepository } from '../infrastructure/return.repository';
@@ -120,21 +119,7 @@ function consumedOf(event: ParkedWarehouseEvent): ConsumedEvent {
   return event.payload as unknown as ConsumedEvent;
 }
 
-/**
- * A parked event's dead letter, through the outbox to `<source topic>.dlq` with the consumer's
- * dead-letter headers: decided inside a transaction, so the dead letter and the removal from the
- * parking lot commit together (as orders does).
- */
+/** A parked event's dead letter, through the outbox ({@link outboxDeadLetter}). */
 export function parkedDeadLetter(event: ParkedWarehouseEvent, error: string): OutboxEntry {
-  const payload = consumedOf(event);
-  return {
-    topic: deadLetterTopic(event.sourceTopic),
-    event: { ...payload, id: payload.id, type: payload.type, subject: payload.subject },
-    headers: {
-      [DeadLetterHeader.sourceTopic]: event.sourceTopic,
-      [DeadLetterHeader.reason]: 'handler-failed',
-      [DeadLetterHeader.error]: error,
-      [DeadLetterHeader.failedAt]: new Date().toISOString(),
-    },
-  };
+  return outboxDeadLetter(consumedOf(event), event.sourceTopic, error);
 }
