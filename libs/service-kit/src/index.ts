@@ -6,3 +6,4 @@ export { validateIngestRequest } from './ingest/ingest-request';
 export type { IngestEvents, IngestedEvent } from './ingest/ingest-request';
 export { runService } from './run-service';
 export { DatabaseServiceEnvironment } from './database-service-environment';
+export { PeriodicSweep } from './periodic-sweep';

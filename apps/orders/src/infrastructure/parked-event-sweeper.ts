@@ -1,50 +1,24 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { PeriodicSweep } from '@opsline/service-kit';
+import { DataSource, EntityManager } from 'typeorm';
 import { SweepParkedEventsUseCase } from '../application/sweep-parked-events.use-case';
 
 /** Injection token of the parking wait in ms (`ORDERS_PARK_MAX_WAIT_MS`). */
 export const PARK_MAX_WAIT_MS = Symbol('PARK_MAX_WAIT_MS');
 
-/** The sweep runs this often, or every wait when the wait is shorter. */
-const MAX_SWEEP_INTERVAL_MS = 30_000;
-
-/** Runs the parked-event sweep periodically, one transaction per run, never two at once. */
+/** Runs the parked-event sweep (`ORDERS_PARK_MAX_WAIT_MS`) periodically. */
 @Injectable()
-export class ParkedEventSweeper implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(ParkedEventSweeper.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-
+export class ParkedEventSweeper extends PeriodicSweep {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly sweep: SweepParkedEventsUseCase,
-    @Inject(PARK_MAX_WAIT_MS) private readonly maxWaitMs: number,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const interval = Math.max(Math.min(this.maxWaitMs, MAX_SWEEP_INTERVAL_MS), 100);
-    this.timer = setInterval(() => void this.runOnce(), interval);
-    this.timer.unref();
+    @InjectDataSource() dataSource: DataSource,
+    private readonly sweepParked: SweepParkedEventsUseCase,
+    @Inject(PARK_MAX_WAIT_MS) private readonly maxWait: number,
+  ) {
+    super(dataSource, maxWait, 'parked-event sweep');
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  /** One sweep now (skipped when one is still running). */
-  async runOnce(): Promise<void> {
-    if (this.running !== undefined) return;
-    this.running = this.dataSource
-      .transaction((manager) => this.sweep.execute(manager, new Date().toISOString(), this.maxWaitMs))
-      .then(
-        () => undefined,
-        (error: unknown) => this.logger.error(`parked-event sweep failed: ${(error as Error).message}`),
-      )
-      .finally(() => {
-        this.running = undefined;
-      });
-    await this.running;
+  protected sweep(manager: EntityManager, now: string): Promise<number> {
+    return this.sweepParked.execute(manager, now, this.maxWait);
   }
 }
