@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   await runMigrations(dataSource);
   try {
     for (const statement of FILL) await dataSource.query(statement);
-    const repository = new KpiQueryRepository(dataSource, new KpiTables('kpi'));
+    const repository = new KpiQueryRepository(dataSource, { tables: new KpiTables('kpi') });
     const base: KpiQuery = {
       from: '2026-08-01T00:00:00.000Z',
       to: '2026-10-30T00:00:00.000Z',

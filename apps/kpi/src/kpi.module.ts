@@ -4,19 +4,26 @@ import { ServiceKitModule } from '@opsline/service-kit';
 import { GetKpisUseCase } from './application/get-kpis.use-case';
 import { KpiChangeStreamUseCase } from './application/kpi-change-stream.use-case';
 import { KpiLookupsUseCase } from './application/kpi-lookups.use-case';
-import { RecordKpiFactsUseCase } from './application/record-kpi-facts.use-case';
 import { ConsumerLagReader } from './infrastructure/consumer-lag.reader';
-import { KpiFactHandlers } from './infrastructure/kpi-fact.handlers';
-import { KpiFactRepository } from './infrastructure/kpi-fact.repository';
 import { KpiLookupRepository } from './infrastructure/kpi-lookup.repository';
 import { KpiQueryRepository } from './infrastructure/kpi-query.repository';
-import { KPI_SCHEMA, KPI_TABLES, KpiTables } from './infrastructure/kpi-tables';
+import { KPI_SCHEMA } from './infrastructure/kpi-tables';
 import { KpiStreamController } from './infrastructure/kpi-stream.controller';
 import { KpisController } from './infrastructure/kpis.controller';
 import { createKpiFactTablesMigration } from './infrastructure/migrations/1764000000400-create-kpi-facts';
+import { CreateReadModelVersions1764000000410 } from './infrastructure/migrations/1764000000410-create-read-model-versions';
+import { AdminReadModelsController } from './infrastructure/read-models/admin-read-models.controller';
+import { KpiReadModelsRunner } from './infrastructure/read-models/kpi-read-models.runner';
+import {
+  LiveKpiTables,
+  ReadModelVersionsRepository,
+} from './infrastructure/read-models/read-model-versions.repository';
 import { KpiEnvironment } from './kpi.environment';
 
-/** The KPI aggregator: read models built from the event stream, and the KPI read API. */
+/**
+ * The KPI aggregator: read models built from the event stream, and the KPI read API. Its consumers
+ * are run by {@link KpiReadModelsRunner} (live version and rebuilds), not by the messaging module.
+ */
 @Module({})
 export class KpiModule {
   static forRoot(environment: KpiEnvironment): DynamicModule {
@@ -27,22 +34,25 @@ export class KpiModule {
           serviceName: 'kpi',
           environment,
           entities: [],
-          migrations: [createMessagingTablesMigration(KPI_SCHEMA), createKpiFactTablesMigration(KPI_SCHEMA)],
+          migrations: [
+            createMessagingTablesMigration(KPI_SCHEMA),
+            createKpiFactTablesMigration(KPI_SCHEMA),
+            CreateReadModelVersions1764000000410,
+          ],
         }),
       ],
       providers: [
-        { provide: KPI_TABLES, useValue: new KpiTables(KPI_SCHEMA) },
-        KpiFactRepository,
+        ReadModelVersionsRepository,
+        LiveKpiTables,
+        KpiReadModelsRunner,
         KpiQueryRepository,
         KpiLookupRepository,
-        RecordKpiFactsUseCase,
         GetKpisUseCase,
         KpiLookupsUseCase,
         KpiChangeStreamUseCase,
         ConsumerLagReader,
-        KpiFactHandlers,
       ],
-      controllers: [KpisController, KpiStreamController],
+      controllers: [KpisController, KpiStreamController, AdminReadModelsController],
     };
   }
 }

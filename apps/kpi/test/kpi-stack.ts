@@ -20,7 +20,8 @@ export interface KpiStack {
 
 export const AUTH = { authorization: 'Bearer dev-key' };
 
-export async function startKpiStack(name: string): Promise<KpiStack> {
+/** `vars`: more environment for the service (e.g. `OPSLINE_API_KEYS`, which must keep `dev-key` with kpi:read). */
+export async function startKpiStack(name: string, vars: Record<string, string> = {}): Promise<KpiStack> {
   const [broker, db]: [BrokerFixture, TestDatabase] = await Promise.all([
     startTestBroker(),
     createTestDatabase({ name }),
@@ -41,7 +42,7 @@ export async function startKpiStack(name: string): Promise<KpiStack> {
   await producer.connect();
   const app = await startServiceForTest(
     { name: 'kpi', Environment: KpiEnvironment, module: (env) => KpiModule.forRoot(env) },
-    { DATABASE_URL: db.url, KAFKA_BROKERS: broker.broker.address },
+    { DATABASE_URL: db.url, KAFKA_BROKERS: broker.broker.address, ...vars },
   );
   return {
     app,

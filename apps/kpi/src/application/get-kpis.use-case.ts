@@ -34,7 +34,7 @@ export class GetKpisUseCase {
 
   async execute(query: KpiQuery): Promise<KpiReport> {
     const buckets = bucketsOrFail(query);
-    const counts = await this.repository.countByBucket(query);
+    const counts = await this.repository.countByBucketShared(query);
     const applies = { cycleCounts: cycleCountsApply(query) };
     return {
       from: new Date(query.from).toISOString(),

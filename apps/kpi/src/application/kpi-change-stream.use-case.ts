@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { RequestValidationError } from '@opsline/platform';
 import { DataSource } from 'typeorm';
 import { bucketStartOf, nextBucketStart } from '../domain/kpi-buckets';
 import type { KpiBucketReport, KpiQuery } from '../domain/kpi-query';
 import { KpiFactRepository } from '../infrastructure/kpi-fact.repository';
+import type { LiveTables } from '../infrastructure/kpi-tables';
+import { LiveKpiTables } from '../infrastructure/read-models/read-model-versions.repository';
 import { GetKpisUseCase } from './get-kpis.use-case';
 
 /** What a stream watches: the buckets of one granularity under filters. */
@@ -19,6 +21,19 @@ export interface ChangedBuckets {
   readonly buckets: readonly KpiBucketReport[];
 }
 
+/**
+ * A rebuild's switch writes this marker into the new version's change log, after the old log's ids:
+ * the stream sends it as a `rebuilt` event (every bucket may have been recomputed) and ids go on.
+ */
+export const REBUILT_FACT = 'rebuilt';
+
+/** The `rebuilt` SSE message: the read models were rebuilt into `schema`; re-read what you show. */
+export interface ReadModelsRebuilt {
+  readonly id: number;
+  readonly rebuilt: true;
+  readonly schema: string;
+}
+
 const CHANGES_PER_MESSAGE = 500;
 const BUCKETS_PER_MESSAGE = 48;
 
@@ -31,9 +46,14 @@ const BUCKETS_PER_MESSAGE = 48;
 export class KpiChangeStreamUseCase {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly facts: KpiFactRepository,
+    @Inject(LiveKpiTables) private readonly live: LiveTables,
     private readonly getKpis: GetKpisUseCase,
   ) {}
+
+  /** The live version's change log (after a rebuild's switch, the new version's, whose ids continue). */
+  private get facts(): KpiFactRepository {
+    return new KpiFactRepository(this.live.tables);
+  }
 
   /** Where to start: after `Last-Event-ID` when given (400 when not an id), else after the newest change. */
   async startAfter(lastEventId: string | undefined): Promise<number> {
@@ -50,9 +70,13 @@ export class KpiChangeStreamUseCase {
   }
 
   /** The next message after change `afterId`, or null when nothing changed since. */
-  async next(afterId: number, filter: KpiStreamFilter): Promise<ChangedBuckets | null> {
-    const changes = await this.facts.changesAfter(this.dataSource.manager, afterId, CHANGES_PER_MESSAGE);
-    if (changes.length === 0) return null;
+  async next(afterId: number, filter: KpiStreamFilter): Promise<ChangedBuckets | ReadModelsRebuilt | null> {
+    const logged = await this.facts.changesAfter(this.dataSource.manager, afterId, CHANGES_PER_MESSAGE);
+    if (logged.length === 0) return null;
+    if (logged[0].fact === REBUILT_FACT)
+      return { id: logged[0].id, rebuilt: true, schema: this.live.tables.schema };
+    const marker = logged.findIndex((change) => change.fact === REBUILT_FACT);
+    const changes = marker === -1 ? logged : logged.slice(0, marker);
     const keys = [
       ...new Set(
         changes.flatMap((change) =>

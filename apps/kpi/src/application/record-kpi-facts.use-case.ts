@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { ORDERS_ORDER_PLACED_V1 } from '@opsline/contracts';
 import type {
   InventoryPositionChangedV1,
   InventoryStockCountedV1,
@@ -24,9 +24,38 @@ const present = (times: readonly (string | null | undefined)[]): string[] =>
  * Records the facts a run of domain events states, in the consumer's transaction (so facts, inbox
  * and offsets commit together), and notes the business times whose buckets changed.
  */
-@Injectable()
 export class RecordKpiFactsUseCase {
   constructor(private readonly facts: KpiFactRepository) {}
+
+  /**
+   * A run of orders events of any type, in partition order. Placed orders are inserted first (never
+   * overwriting), then the lifecycle snapshots upserted newest-wins: per order this ends where
+   * applying the events one by one ends (a placed row is overwritten by any later snapshot, and a
+   * snapshot already there is kept by `DO NOTHING`).
+   */
+  async recordOrderEvents(
+    manager: EntityManager,
+    topic: string,
+    events: readonly ConsumedEvent[],
+  ): Promise<void> {
+    const placed = events.filter((event) => event.type === ORDERS_ORDER_PLACED_V1);
+    const lifecycle = events.filter((event) => event.type !== ORDERS_ORDER_PLACED_V1);
+    const placedProjections = placed.map((event) => projectOrderPlaced(event.data as OrdersOrderPlacedV1));
+    const lifecycleData = lifecycle.map((event) => event.data as OrderLifecycleData);
+    if (placedProjections.length > 0) await this.facts.insertPlacedOrders(manager, placedProjections);
+    if (lifecycleData.length > 0)
+      await this.facts.upsertOrderSnapshots(manager, lifecycleData.map(projectOrderLifecycle));
+    await this.facts.recordApplied(
+      manager,
+      topic,
+      'orders',
+      events.map((event) => event.time),
+      [
+        ...placedProjections.map((p) => p.order.placedAt),
+        ...present(lifecycleData.flatMap((d) => [d.placedAt, d.cancelledAt, d.lastShipmentAt, d.shippedAt])),
+      ],
+    );
+  }
 
   async recordOrdersPlaced(
     manager: EntityManager,

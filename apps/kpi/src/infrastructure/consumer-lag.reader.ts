@@ -3,12 +3,11 @@ import { INVENTORY_TOPIC, ORDERS_TOPIC, RETURNS_TOPIC } from '@opsline/contracts
 import { KAFKA_CLIENT } from '@opsline/messaging';
 import { withTimeout } from '@opsline/platform';
 import { Admin, Kafka } from 'kafkajs';
+import type { CommittedOffsets, HighWaterMarks } from '../domain/rebuild-progress';
+import { LiveKpiTables } from './read-models/read-model-versions.repository';
 
 /** The topics the KPI read models are built from. */
 export const KPI_SOURCE_TOPICS = [ORDERS_TOPIC, RETURNS_TOPIC, INVENTORY_TOPIC] as const;
-
-/** The kpi service's consumer group (the messaging module's default for the service). */
-export const KPI_CONSUMER_GROUP = 'opsline-kpi';
 
 const CACHE_MS = 1000;
 /** A slow or absent broker must not hold up the KPI answer: its lag is then reported as null. */
@@ -38,7 +37,10 @@ export class ConsumerLagReader implements OnModuleDestroy {
   private admin: Admin | null = null;
   private cached: { at: number; lag: Promise<Record<string, number | null>> } | null = null;
 
-  constructor(@Inject(KAFKA_CLIENT) private readonly kafka: Kafka) {}
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    private readonly live: LiveKpiTables,
+  ) {}
 
   lagByTopic(): Promise<Record<string, number | null>> {
     if (this.cached === null || Date.now() - this.cached.at > CACHE_MS)
@@ -50,16 +52,46 @@ export class ConsumerLagReader implements OnModuleDestroy {
     await this.admin?.disconnect().catch(() => undefined);
   }
 
+  /** High-water marks per partition of every source topic (a topic the broker does not know: none). */
+  async highWaterMarks(): Promise<HighWaterMarks> {
+    const admin = await this.connectedAdmin();
+    const marks: Record<string, Record<string, number>> = {};
+    for (const topic of KPI_SOURCE_TOPICS) {
+      const offsets = await admin.fetchTopicOffsets(topic).catch(() => []);
+      marks[topic] = Object.fromEntries(
+        offsets.map(({ partition, high }) => [String(partition), Number(high)]),
+      );
+    }
+    return marks;
+  }
+
+  /** Committed offsets of `groupId` on every source topic (-1 where nothing is committed). */
+  async committedOffsets(groupId: string): Promise<CommittedOffsets> {
+    const admin = await this.connectedAdmin();
+    const committed = await admin.fetchOffsets({ groupId, topics: [...KPI_SOURCE_TOPICS] });
+    return Object.fromEntries(
+      committed.map(({ topic, partitions }) => [
+        topic,
+        Object.fromEntries(partitions.map(({ partition, offset }) => [String(partition), Number(offset)])),
+      ]),
+    );
+  }
+
+  private async connectedAdmin(): Promise<Admin> {
+    if (this.admin === null) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    return this.admin;
+  }
+
   private async read(): Promise<Record<string, number | null>> {
     const result: Record<string, number | null> = {};
     try {
-      if (this.admin === null) {
-        this.admin = this.kafka.admin();
-        await this.admin.connect();
-      }
-      const admin = this.admin;
+      const admin = await this.connectedAdmin();
       const committed = await admin.fetchOffsets({
-        groupId: KPI_CONSUMER_GROUP,
+        groupId: this.live.consumerGroup,
         topics: [...KPI_SOURCE_TOPICS],
       });
       for (const topic of KPI_SOURCE_TOPICS) {

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import {
   INVENTORY_POSITION_CHANGED_V1,
   INVENTORY_STOCK_COUNTED_V1,
@@ -16,91 +15,55 @@ import {
   RETURNS_RETURN_REFUNDED_V1,
   RETURNS_RETURN_REJECTED_V1,
 } from '@opsline/contracts';
-import { BatchHandlerContext, ConsumedEvent, OnEventBatch } from '@opsline/messaging';
+import type { EventBatchHandlerFn } from '@opsline/messaging';
 import { RecordKpiFactsUseCase } from '../application/record-kpi-facts.use-case';
+import { KpiFactRepository } from './kpi-fact.repository';
+import { KpiTables } from './kpi-tables';
 
-type Events = readonly ConsumedEvent[];
+/** Every orders event the KPIs need: each carries the order's whole snapshot. */
+export const KPI_ORDER_EVENT_TYPES = [
+  ORDERS_ORDER_PLACED_V1,
+  ORDERS_ORDER_ALLOCATED_V1,
+  ORDERS_ORDER_BACKORDERED_V1,
+  ORDERS_ORDER_PARTIALLY_SHIPPED_V1,
+  ORDERS_ORDER_SHIPPED_V1,
+  ORDERS_ORDER_CANCELLED_V1,
+  ORDERS_ORDER_SHIPPED_AFTER_CANCELLATION_V1,
+] as const;
+
+/** Every returns event the KPIs need: each carries the return's whole snapshot. */
+export const KPI_RETURN_EVENT_TYPES = [
+  RETURNS_RETURN_AUTHORIZED_V1,
+  RETURNS_RETURN_REJECTED_V1,
+  RETURNS_RETURN_RECEIVED_V1,
+  RETURNS_RETURN_INSPECTED_V1,
+  RETURNS_RETURN_REFUNDED_V1,
+  RETURNS_RETURN_CLOSED_V1,
+] as const;
 
 /**
- * The KPI read models' Kafka edge: every orders, returns and inventory domain event the KPIs need,
- * in batches, handed to {@link RecordKpiFactsUseCase} inside the consumer's transaction.
+ * The KPI read models' Kafka edge: the batch handlers, by event type, that write the facts of
+ * `tables` through {@link RecordKpiFactsUseCase} inside the consumer's transaction. One function
+ * per fact family (all order types share one, all return types another): the batch consumer hands
+ * a run of consecutive events with the same handler to one call, so a partition's mix of
+ * `order-placed`, `order-allocated`, `order-shipped`… is one multi-row statement per table, not one
+ * per event. The kpi module runs its own consumers (the live one and a rebuild's), each with the
+ * handlers of its schema.
  */
-@Injectable()
-export class KpiFactHandlers {
-  constructor(private readonly record: RecordKpiFactsUseCase) {}
-
-  @OnEventBatch(ORDERS_ORDER_PLACED_V1)
-  onOrderPlaced(events: Events, { manager, topic }: BatchHandlerContext): Promise<void> {
-    return this.record.recordOrdersPlaced(manager, topic, events);
-  }
-
-  @OnEventBatch(ORDERS_ORDER_ALLOCATED_V1)
-  onOrderAllocated(events: Events, { manager, topic }: BatchHandlerContext): Promise<void> {
-    return this.record.recordOrderLifecycle(manager, topic, events);
-  }
-
-  @OnEventBatch(ORDERS_ORDER_BACKORDERED_V1)
-  onOrderBackordered(events: Events, { manager, topic }: BatchHandlerContext): Promise<void> {
-    return this.record.recordOrderLifecycle(manager, topic, events);
-  }
-
-  @OnEventBatch(ORDERS_ORDER_PARTIALLY_SHIPPED_V1)
-  onOrderPartiallyShipped(events: Events, { manager, topic }: BatchHandlerContext): Promise<void> {
-    return this.record.recordOrderLifecycle(manager, topic, events);
-  }
-
-  @OnEventBatch(ORDERS_ORDER_SHIPPED_V1)
-  onOrderShipped(events: Events, { manager, topic }: BatchHandlerContext): Promise<void> {
-    return this.record.recordOrderLifecycle(manager, topic, events);
-  }
-
-  @OnEventBatch(ORDERS_ORDER_CANCELLED_V1)
-  onOrderCancelled(events: Events, { manager, topic }: BatchHandlerContext): Promise<void> {
-    return this.record.recordOrderLifecycle(manager, topic, events);
-  }
-
-  @OnEventBatch(ORDERS_ORDER_SHIPPED_AFTER_CANCELLATION_V1)
-  onOrderShippedAfterCancellation(events: Events, { manager, topic }: BatchHandlerContext): Promise<void> {
-    return this.record.recordOrderLifecycle(manager, topic, events);
-  }
-
-  @OnEventBatch(RETURNS_RETURN_AUTHORIZED_V1)
-  onReturnAuthorized(events: Events, { manager, topic }: BatchHandlerContext): Promise<void> {
-    return this.record.recordReturnEvents(manager, topic, events);
-  }
-
-  @OnEventBatch(RETURNS_RETURN_REJECTED_V1)
-  onReturnRejected(events: Events, { manager, topic }: BatchHandlerContext): Promise<void> {
-    return this.record.recordReturnEvents(manager, topic, events);
-  }
-
-  @OnEventBatch(RETURNS_RETURN_RECEIVED_V1)
-  onReturnReceived(events: Events, { manager, topic }: BatchHandlerContext): Promise<void> {
-    return this.record.recordReturnEvents(manager, topic, events);
-  }
-
-  @OnEventBatch(RETURNS_RETURN_INSPECTED_V1)
-  onReturnInspected(events: Events, { manager, topic }: BatchHandlerContext): Promise<void> {
-    return this.record.recordReturnEvents(manager, topic, events);
-  }
-
-  @OnEventBatch(RETURNS_RETURN_REFUNDED_V1)
-  onReturnRefunded(events: Events, { manager, topic }: BatchHandlerContext): Promise<void> {
-    return this.record.recordReturnEvents(manager, topic, events);
-  }
-
-  @OnEventBatch(RETURNS_RETURN_CLOSED_V1)
-  onReturnClosed(events: Events, { manager, topic }: BatchHandlerContext): Promise<void> {
-    return this.record.recordReturnEvents(manager, topic, events);
-  }
-
-  @OnEventBatch(INVENTORY_STOCK_COUNTED_V1)
-  onStockCounted(events: Events, { manager, topic }: BatchHandlerContext): Promise<void> {
-    return this.record.recordCycleCounts(manager, topic, events);
-  }
-
-  @OnEventBatch(INVENTORY_POSITION_CHANGED_V1)
-  onPositionChanged(events: Events, { manager, topic }: BatchHandlerContext): Promise<void> {
-    return this.record.recordPositions(manager, topic, events);
-  }
+export function kpiBatchHandlers(tables: KpiTables): Map<string, EventBatchHandlerFn> {
+  const record = new RecordKpiFactsUseCase(new KpiFactRepository(tables));
+  const orders: EventBatchHandlerFn = (events, { manager, topic }) =>
+    record.recordOrderEvents(manager, topic, events);
+  const returns: EventBatchHandlerFn = (events, { manager, topic }) =>
+    record.recordReturnEvents(manager, topic, events);
+  const counts: EventBatchHandlerFn = (events, { manager, topic }) =>
+    record.recordCycleCounts(manager, topic, events);
+  const positions: EventBatchHandlerFn = (events, { manager, topic }) =>
+    record.recordPositions(manager, topic, events);
+  return new Map<string, EventBatchHandlerFn>([
+    ...KPI_ORDER_EVENT_TYPES.map((type) => [type, orders] as const),
+    ...KPI_RETURN_EVENT_TYPES.map((type) => [type, returns] as const),
+    [INVENTORY_STOCK_COUNTED_V1, counts],
+    [INVENTORY_POSITION_CHANGED_V1, positions],
+  ]);
 }

@@ -1,4 +1,3 @@
-import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { OrderFactChange, OrderProjection, ReturnProjection } from '../domain/fact-projection';
 import type {
@@ -12,7 +11,7 @@ import type {
   ShipmentLineFact,
 } from '../domain/kpi-facts';
 import { Column, firstPerKey, insertRows, lastPerKey, updateAllExcept } from './bulk-upsert';
-import { KPI_TABLES, KpiTables } from './kpi-tables';
+import { KpiTables } from './kpi-tables';
 
 /** An order row: the fact plus a summary of all its lines (the unfiltered placedAt metrics read only it). */
 type OrderRow = OrderFactChange & {
@@ -144,11 +143,11 @@ const orderLineKey = (l: OrderLineFact): string => `${l.orderId}\u0000${l.lineId
 /**
  * Writes projected facts in the consumer's transaction, one multi-row statement per table. Snapshots
  * (orders, returns, counts, positions) are upserted newest-wins; shipment and inspection lines are
- * facts inserted once. A redelivered or replayed event therefore changes nothing.
+ * facts inserted once. A redelivered or replayed event therefore changes nothing. One instance per
+ * read-model version: the live consumer and a rebuild write the same way into their own schema.
  */
-@Injectable()
 export class KpiFactRepository {
-  constructor(@Inject(KPI_TABLES) private readonly tables: KpiTables) {}
+  constructor(private readonly tables: KpiTables) {}
 
   /** order-placed: never overwrites a snapshot already heard. */
   async insertPlacedOrders(manager: EntityManager, projections: readonly OrderProjection[]): Promise<void> {

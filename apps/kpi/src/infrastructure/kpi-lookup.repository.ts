@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { KPI_TABLES, KpiTables } from './kpi-tables';
+import type { KpiTables, LiveTables } from './kpi-tables';
+import { LiveKpiTables } from './read-models/read-model-versions.repository';
 import { withNamedParameters } from './named-parameters';
 
 export interface ReasonUnitsRow {
@@ -24,8 +25,13 @@ export interface PositionWithShipmentsRow {
 export class KpiLookupRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(KPI_TABLES) private readonly tables: KpiTables,
+    @Inject(LiveKpiTables) private readonly live: LiveTables,
   ) {}
+
+  /** The live version's tables, read per statement so that a switch applies to the next query. */
+  private get tables(): KpiTables {
+    return this.live.tables;
+  }
 
   /** Authorized return units per reason, requested in [from, to); warehouse = the order's as the order facts know it now. */
   async authorizedUnitsByReason(filter: {

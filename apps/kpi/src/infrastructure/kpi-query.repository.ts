@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import type { Granularity } from '../domain/kpi-buckets';
 import { emptyCounts, KpiCounts } from '../domain/kpi-metrics';
 import { cycleCountsApply, IMPERFECT_RETURN_REASONS, KpiQuery } from '../domain/kpi-query';
-import { KPI_TABLES, KpiTables } from './kpi-tables';
+import type { KpiTables, LiveTables } from './kpi-tables';
+import { LiveKpiTables } from './read-models/read-model-versions.repository';
 import { withNamedParameters } from './named-parameters';
 
 /** Counts per bucket (keyed by the bucket's aligned start in ms) and over the whole range. */
@@ -14,6 +15,9 @@ export interface CountsByBucket {
 }
 
 type Row = Record<string, unknown> & { bucket: Date | null };
+
+/** Answers kept for reuse (all dropped when full: they are only reusable until the next commit anyway). */
+const SHARED_ANSWERS = 256;
 
 /** How one query's columns land in {@link KpiCounts}. */
 type Apply = (row: Row, counts: KpiCounts) => void;
@@ -31,8 +35,38 @@ const numOrNull = (value: unknown): number | null =>
 export class KpiQueryRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(KPI_TABLES) private readonly tables: KpiTables,
+    @Inject(LiveKpiTables) private readonly live: LiveTables,
   ) {}
+
+  private readonly shared = new Map<string, Promise<CountsByBucket>>();
+
+  /** The live version's tables, read per statement so that a switch applies to the next query. */
+  private get tables(): KpiTables {
+    return this.live.tables;
+  }
+
+  /**
+   * {@link countByBucket}, shared between requests that ask the same question of the same data: the
+   * key is the live schema and the database snapshot (`pg_current_snapshot()`), which changes with
+   * every committed write, so an answer is reused only while nothing has been committed since it was
+   * asked for (under ingestion: once per applied batch instead of once per request). Concurrent equal
+   * requests wait for one computation.
+   */
+  countByBucketShared(query: KpiQuery): Promise<CountsByBucket> {
+    return this.dataSource
+      .query(`SELECT pg_current_snapshot()::text AS snapshot`)
+      .then((rows: { snapshot: string }[]) => {
+        const key = JSON.stringify([this.tables.schema, rows[0].snapshot, query]);
+        let answer = this.shared.get(key);
+        if (answer === undefined) {
+          if (this.shared.size >= SHARED_ANSWERS) this.shared.clear();
+          answer = this.countByBucket(query);
+          this.shared.set(key, answer);
+          answer.catch(() => this.shared.delete(key));
+        }
+        return answer;
+      });
+  }
 
   async countByBucket(query: KpiQuery): Promise<CountsByBucket> {
     const result: CountsByBucket = { buckets: new Map(), totals: emptyCounts() };
@@ -127,7 +161,9 @@ export class KpiQueryRepository {
     return `SELECT bucket, count(*) AS orders_shipped,
         count(*) FILTER (WHERE on_time) AS on_time,
         count(*) FILTER (WHERE on_time AND shipment_count = 1 AND backordered IS NOT TRUE AND NOT imperfect_return) AS perfect,
-        avg(hours) AS avg_hours,
+        -- numeric: a float sum depends on the order rows are read in, and the answer must not
+        -- (a rebuilt version holds the same rows in another physical order)
+        avg(hours::numeric)::float8 AS avg_hours,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS p50_hours,
         percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) AS p90_hours
       FROM (

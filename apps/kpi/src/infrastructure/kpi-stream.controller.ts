@@ -22,7 +22,7 @@ export class KpiStreamController implements BeforeApplicationShutdown {
   @ApiOperation({
     summary: 'Server-Sent Events: each `kpi-buckets` event lists the changed buckets with their metrics now',
     description:
-      'The event id is the change-log id; reconnect with Last-Event-ID to receive every change after it. A comment line is sent every 15 s to keep the connection open.',
+      'The event id is the change-log id; reconnect with Last-Event-ID to receive every change after it. After a read-model rebuild switches, a `rebuilt` event (data: {id, rebuilt: true, schema}) says every bucket may have been recomputed; ids continue. A comment line is sent every 15 s to keep the connection open.',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
@@ -68,7 +68,8 @@ export class KpiStreamController implements BeforeApplicationShutdown {
           await new Promise((resolve) => setTimeout(resolve, POLL_MS));
           continue;
         }
-        raw.write(`id: ${message.id}\nevent: kpi-buckets\ndata: ${JSON.stringify(message)}\n\n`);
+        const event = 'rebuilt' in message ? 'rebuilt' : 'kpi-buckets';
+        raw.write(`id: ${message.id}\nevent: ${event}\ndata: ${JSON.stringify(message)}\n\n`);
         afterId = message.id;
         quietSince = Date.now();
       }

@@ -1,12 +1,12 @@
 /** The schema the kpi read models live in (the service's schema). */
 export const KPI_SCHEMA = 'kpi';
 
-/** Injection token of the {@link KpiTables} the repositories read and write. */
-export const KPI_TABLES = Symbol('KPI_TABLES');
+/** The consumer group that fills the first version of the read models (the messaging default). */
+export const KPI_CONSUMER_GROUP = 'opsline-kpi';
 
 /**
  * Qualified names of the fact tables of one schema. Every SQL statement of the service takes its
- * table names from here, so a rebuild can fill a second schema (`kpi_v2`) while `kpi` serves reads.
+ * table names from here, so a rebuild can fill another schema (`kpi_v2`) while `kpi` serves reads.
  */
 export class KpiTables {
   readonly orders: string;
@@ -36,4 +36,9 @@ export class KpiTables {
     this.topicFreshness = table('topic_freshness');
     this.changes = table('kpi_changes');
   }
+}
+
+/** Where readers find the tables of the live version; it changes when a rebuild switches. */
+export interface LiveTables {
+  readonly tables: KpiTables;
 }

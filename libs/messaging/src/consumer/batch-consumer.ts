@@ -188,7 +188,8 @@ export class BatchConsumer {
           offset: message.offset,
         })),
       );
-      // Consecutive events of a batch-handled type go to their handler together, in offset order.
+      // Consecutive events with the same batch handler go to it together, in offset order (one
+      // function registered for several types takes a mixed run; one per type, a run of that type).
       let pending = null as BatchSegment | null;
       const flush = async (): Promise<void> => {
         if (pending === null) return;
@@ -201,7 +202,7 @@ export class BatchConsumer {
         if (!fresh.delete(consumed.id)) continue;
         const batchHandler = this.options.batchHandlers?.get(consumed.type);
         if (batchHandler !== undefined) {
-          if (pending?.type !== consumed.type) await flush();
+          if (pending?.handler !== batchHandler) await flush();
           (pending ??= { handler: batchHandler, type: consumed.type, events: [] }).events.push(consumed);
           continue;
         }

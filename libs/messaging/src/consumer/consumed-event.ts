@@ -44,7 +44,8 @@ export interface BatchHandlerContext {
 
 /**
  * Applies consecutive events of one type (from one partition, in offset order, each new to the
- * inbox) in the consumer's transaction: one statement for many events instead of a round trip
+ * inbox) in the consumer's transaction — or of several types, when the same function is registered
+ * as the batch handler of each of them (`batchHandlers` of BatchConsumer): one statement for many events instead of a round trip
  * each. When the transaction fails, the events are retried one by one, so the handler is then
  * called with a single event, and the one that keeps failing is dead-lettered on its own.
  */

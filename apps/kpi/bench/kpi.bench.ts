@@ -1,0 +1,461 @@
+/**
+ * npm run bench:kpi — the KPI read models in one run (a benchmark, not a test: figures and ratios):
+ *   0. baseline: the same fact rows (projected beforehand) written with raw `pg` batched upserts, 500
+ *      events a transaction, the repository's multi-row statements, no Kafka, no inbox, no change log;
+ *   1. live projection: BENCH_EVENTS (default 50,000) domain events of the seeded KPI scenario produced
+ *      with sendBatch straight to opsline.orders/returns/inventory while the kpi service (its own
+ *      process, as `npm start` runs it) consumes; the clock runs from the first send until the
+ *      service's group has committed every offset → events/s;
+ *   2. rebuild: POST /admin/read-models/rebuild, until GET /admin/read-models/rebuild says switched
+ *      (group join, every message from offset 0, the switch) → events/s;
+ *   3. under load for BENCH_SECONDS (default 10): new orders produced at 50% of the rate measured in 1,
+ *      each one's due time against the moment its row is in the live fact table GET /kpis reads
+ *      (polled every 20 ms) → event→visible p50/p99; meanwhile autocannon sends GET /kpis (day, 90
+ *      days, warehouseId) at 200 req/s → p50/p99.
+ * The broker runs in its own process, PostgreSQL is the test server (a fresh database, dropped after).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Kafka, logLevel, Message, Partitioners, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import type { EntityManager } from 'typeorm';
+import {
+  deadLetterTopic,
+  INVENTORY_POSITION_CHANGED_V1,
+  INVENTORY_STOCK_COUNTED_V1,
+  InventoryPositionChangedV1,
+  InventoryStockCountedV1,
+  ORDERS_ORDER_PLACED_V1,
+  OrdersOrderPlacedV1,
+} from '@opsline/contracts';
+import { createTestDatabase } from '@opsline/persistence/testing';
+import { spawnBroker } from '../../../libs/kafka-broker/bench/broker-process';
+import { CpuMeter, cpuLine } from '../../../libs/messaging/bench/cpu-meter';
+import { ServiceProcess } from '../../../tools/launcher/service-process';
+import {
+  OrderLifecycleData,
+  projectOrderLifecycle,
+  projectOrderPlaced,
+  projectPositionChanged,
+  projectReturnEvent,
+  projectStockCounted,
+  ReturnEventData,
+} from '../src/domain/fact-projection';
+import { OrderStory, TopicEvent } from '../src/domain/kpi.fixtures';
+import { KPI_SOURCE_TOPICS } from '../src/infrastructure/consumer-lag.reader';
+import { kpiBatchHandlers } from '../src/infrastructure/kpi-fact.handlers';
+import { KpiFactRepository } from '../src/infrastructure/kpi-fact.repository';
+import { KPI_CONSUMER_GROUP, KpiTables } from '../src/infrastructure/kpi-tables';
+import { kpiFactTablesUpSql } from '../src/infrastructure/migrations/1764000000400-create-kpi-facts';
+import { kpiScenario, shuffledWithDuplicates } from '../test/kpi-scenario';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
+const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const API_RATE = 200;
+const API_CONNECTIONS = 50;
+const BATCH = 500;
+const PARTITIONS = 3;
+const PORT = Number(process.env.BENCH_PORT ?? 3114);
+const BASELINE_SCHEMA = 'kpibench';
+const AUTH = { authorization: 'Bearer dev-key' };
+const KPI_URL =
+  '/kpis?from=2026-09-01T00:00:00.000Z&to=2026-11-30T00:00:00.000Z&granularity=day&warehouseId=WH-1';
+const TARGETS = { ofRawUpsert: 0.5, projection: 5_000, rebuild: 10_000, visibleP99Ms: 1_000, apiP99Ms: 50 };
+const GIVE_UP_MS = 180_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+const rate = (count: number, ms: number) => (1000 * count) / ms;
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function waitUntil(what: string, check: () => Promise<boolean>, intervalMs = 100): Promise<void> {
+  const deadline = Date.now() + GIVE_UP_MS;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+function messageOf({ event }: TopicEvent): Message {
+  return { key: event.subject, value: Buffer.from(JSON.stringify(event)) };
+}
+
+/** The first `count` events of the seeded scenario (each aggregate in its order). */
+function scenarioEvents(count: number): TopicEvent[] {
+  // Aggregates interleaved (each in its order), so every topic is in the first `count`.
+  const events = shuffledWithDuplicates(kpiScenario(20261125, Math.ceil(count / 3)), 7, 0);
+  if (events.length < count) throw new Error(`the scenario has only ${events.length} events`);
+  return events.slice(0, count);
+}
+
+async function produce(producer: Producer, events: readonly TopicEvent[]): Promise<void> {
+  for (let from = 0; from < events.length; from += BATCH) {
+    const byTopic = new Map<string, Message[]>();
+    for (const topicEvent of events.slice(from, from + BATCH))
+      byTopic.set(topicEvent.topic, [...(byTopic.get(topicEvent.topic) ?? []), messageOf(topicEvent)]);
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 0. Baseline: the same fact rows through raw pg
+
+type Write = (manager: EntityManager, facts: KpiFactRepository) => Promise<void>;
+
+/**
+ * Each batch's fact rows, projected before the clock starts, as one repository call per fact family
+ * (one multi-row statement per table): order-placed rows inserted, snapshots upserted, as the
+ * consumer does with a partition's run of events.
+ */
+function projectedWrites(events: readonly TopicEvent[], handled: ReadonlySet<string>): Write[][] {
+  const batches: Write[][] = [];
+  for (let from = 0; from < events.length; from += BATCH) {
+    const run = events
+      .slice(from, from + BATCH)
+      .map(({ event }) => event)
+      .filter((event) => handled.has(event.type));
+    const ofType = (test: (type: string) => boolean) => run.filter((event) => test(event.type));
+    const placed = ofType((t) => t === ORDERS_ORDER_PLACED_V1).map((e) =>
+      projectOrderPlaced(e.data as unknown as OrdersOrderPlacedV1),
+    );
+    const lifecycle = ofType((t) => t !== ORDERS_ORDER_PLACED_V1 && t.startsWith('opsline.orders.')).map(
+      (e) => projectOrderLifecycle(e.data as unknown as OrderLifecycleData),
+    );
+    const returns = ofType((t) => t.startsWith('opsline.returns.')).map((e) =>
+      projectReturnEvent(e.data as unknown as ReturnEventData, e.id),
+    );
+    const counts = ofType((t) => t === INVENTORY_STOCK_COUNTED_V1).map((e) =>
+      projectStockCounted(e.data as unknown as InventoryStockCountedV1),
+    );
+    const positions = ofType((t) => t === INVENTORY_POSITION_CHANGED_V1).map((e) =>
+      projectPositionChanged(e.data as unknown as InventoryPositionChangedV1),
+    );
+    batches.push([
+      (m, facts) => facts.insertPlacedOrders(m, placed),
+      (m, facts) => facts.upsertOrderSnapshots(m, lifecycle),
+      (m, facts) => facts.upsertReturns(m, returns),
+      (m, facts) => facts.upsertCycleCounts(m, counts),
+      (m, facts) => facts.upsertPositions(m, positions),
+    ]);
+  }
+  return batches;
+}
+
+async function rawUpsertBaseline(databaseUrl: string, events: readonly TopicEvent[]): Promise<number> {
+  const handled = new Set(kpiBatchHandlers(new KpiTables(BASELINE_SCHEMA)).keys());
+  const batches = projectedWrites(events, handled);
+  const pg = new Client({ connectionString: databaseUrl, application_name: 'kpi-bench-raw-upsert' });
+  await pg.connect();
+  try {
+    for (const sql of kpiFactTablesUpSql(BASELINE_SCHEMA)) await pg.query(sql);
+    // The repository only calls manager.query(text, parameters): a bare pg client is enough.
+    const manager = {
+      query: async (text: string, parameters?: unknown[]) => (await pg.query(text, parameters)).rows,
+    } as unknown as EntityManager;
+    const facts = new KpiFactRepository(new KpiTables(BASELINE_SCHEMA));
+    const started = nowMs();
+    for (const writes of batches) {
+      await pg.query('BEGIN');
+      for (const write of writes) await write(manager, facts);
+      await pg.query('COMMIT');
+    }
+    const ms = nowMs() - started;
+    const { rows } = await pg.query<{ n: string }>(
+      `SELECT (SELECT count(*) FROM ${BASELINE_SCHEMA}.order_facts) + (SELECT count(*) FROM ${BASELINE_SCHEMA}.order_line_facts)
+        + (SELECT count(*) FROM ${BASELINE_SCHEMA}.return_facts) + (SELECT count(*) FROM ${BASELINE_SCHEMA}.shipment_line_facts) AS n`,
+    );
+    console.log(
+      `0. raw pg upsert of the same fact rows (${BATCH} events a transaction, one statement per table; ` +
+        `${rows[0].n} order/line/shipment/return rows): ` +
+        `${events.length} events in ${(ms / 1000).toFixed(2)} s = ${Math.round(rate(events.length, ms))} events/s`,
+    );
+    return rate(events.length, ms);
+  } finally {
+    await pg.query(`DROP SCHEMA ${BASELINE_SCHEMA} CASCADE`).catch(() => undefined);
+    await pg.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The service
+
+async function remaining(kafka: Kafka, groupId: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let behind = 0;
+    const committed = await admin.fetchOffsets({ groupId, topics: [...KPI_SOURCE_TOPICS] });
+    for (const topic of KPI_SOURCE_TOPICS) {
+      const high = await admin.fetchTopicOffsets(topic);
+      const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
+      for (const { partition, high: end } of high) {
+        const offset = Number(done.find((p) => p.partition === partition)?.offset ?? -1);
+        behind += Math.max(0, Number(end) - Math.max(0, offset));
+      }
+    }
+    return behind;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function http(base: string, path: string, method = 'GET'): Promise<unknown> {
+  const response = await fetch(`${base}${path}`, { method, headers: AUTH });
+  if (response.status >= 300)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+interface Visibility {
+  p50: number;
+  p99: number;
+  max: number;
+  count: number;
+  offeredRate: number;
+}
+
+/** New orders at `eventsPerSecond` for LOAD_SECONDS; each one's due time → its row in `schema`.order_facts. */
+async function eventToVisible(
+  producer: Producer,
+  pg: Client,
+  schema: string,
+  eventsPerSecond: number,
+): Promise<Visibility> {
+  const total = Math.round(eventsPerSecond * LOAD_SECONDS);
+  const events = Array.from(
+    { length: total },
+    (_, i) =>
+      new OrderStory({
+        orderId: `LAT-${i}`,
+        channel: i % 2 === 0 ? 'webshop' : 'marketplace',
+        warehouseId: `WH-${1 + (i % 2)}`,
+        placedAt: new Date(Date.parse('2026-11-20T00:00:00.000Z') + i * 1000).toISOString(),
+        promisedShipBy: '2026-11-25T00:00:00.000Z',
+        lines: [
+          { sku: `SKU-${String.fromCharCode(65 + (i % 4))}`, quantity: 1 + (i % 3), unitPriceMinor: 1500 },
+        ],
+      }).events[0],
+  );
+  const dueAt = new Map<string, number>();
+  const visibleAt = new Map<string, number>();
+  let polling = true;
+  const poller = (async () => {
+    while (polling || visibleAt.size < dueAt.size) {
+      const pending = [...dueAt.keys()].filter((id) => !visibleAt.has(id));
+      if (pending.length > 0) {
+        const { rows } = await pg.query<{ order_id: string }>(
+          `SELECT order_id FROM "${schema}".order_facts WHERE order_id = ANY($1::text[])`,
+          [pending],
+        );
+        const at = nowMs();
+        for (const { order_id } of rows) visibleAt.set(order_id, at);
+      }
+      await sleep(20);
+    }
+  })();
+  const sends: Promise<unknown>[] = [];
+  const start = nowMs();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((nowMs() - start) / 1000) * eventsPerSecond) + 1);
+    if (due > sent) {
+      const slice = events.slice(sent, due);
+      slice.forEach((e, k) =>
+        dueAt.set(e.event.subject, Math.min(nowMs(), start + ((sent + k) / eventsPerSecond) * 1000)),
+      );
+      sends.push(producer.send({ topic: slice[0].topic, acks: -1, messages: slice.map(messageOf) }));
+      sent = due;
+    }
+    await sleep(5);
+  }
+  await Promise.all(sends);
+  const offeredRate = rate(total, nowMs() - start);
+  await waitUntil('every paced order visible', async () => visibleAt.size >= total);
+  polling = false;
+  await poller;
+  const latencies = [...dueAt].map(([id, at]) => (visibleAt.get(id) as number) - at).sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1],
+    count: total,
+    offeredRate,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'opsline-kpi-bench-'));
+  const [broker, db] = await Promise.all([
+    spawnBroker(19092 + Math.floor(Math.random() * 1000), dataDir),
+    createTestDatabase({ name: 'kpi-bench' }),
+  ]);
+  const admin = new Client({ connectionString: db.server.adminUrl, application_name: 'kpi-bench-cpu' });
+  const pg = new Client({ connectionString: db.url, application_name: 'kpi-bench-poller' });
+  let service: ServiceProcess | undefined;
+  let producer: Producer | undefined;
+  const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
+  try {
+    await admin.connect();
+    await pg.connect();
+    const meter = new CpuMeter(broker, admin, db.databaseName, () =>
+      service?.pid === undefined ? [] : [{ name: 'kpi', pid: service.pid }],
+    );
+    const kafka = new Kafka({ brokers: [broker.address], clientId: 'kpi-bench', logLevel: logLevel.NOTHING });
+    const kafkaAdmin = kafka.admin();
+    await kafkaAdmin.connect();
+    await kafkaAdmin.createTopics({
+      topics: KPI_SOURCE_TOPICS.flatMap((topic) => [topic, deadLetterTopic(topic)]).map((topic) => ({
+        topic,
+        numPartitions: PARTITIONS,
+      })),
+    });
+    await kafkaAdmin.disconnect();
+    const events = scenarioEvents(EVENTS);
+    const byTopic = KPI_SOURCE_TOPICS.map((t) => `${t} ${events.filter((e) => e.topic === t).length}`);
+    console.log(
+      `kpi bench: ${EVENTS} domain events of the seeded scenario (${byTopic.join(', ')}); broker in its own ` +
+        `process, database ${db.databaseName} (${db.server.kind}), the kpi service as a child process; ${PARTITIONS} partitions`,
+    );
+
+    let before = await meter.snapshot();
+    const rawRate = await rawUpsertBaseline(db.url, events);
+    console.log(`  ${cpuLine(await meter.since(before))}`);
+
+    service = new ServiceProcess(
+      'kpi',
+      PORT,
+      { DATABASE_URL: db.url, KAFKA_BROKERS: broker.address, LOG_LEVEL: 'warn' },
+      (line) => process.stderr.write(`${line}\n`),
+    );
+    service.start();
+    const base = `http://127.0.0.1:${PORT}`;
+    await waitUntil('kpi ready', async () => {
+      const response = await fetch(`${base}/health/ready`).catch(() => undefined);
+      return response?.status === 200;
+    });
+
+    // 1. live projection
+    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    before = await meter.snapshot();
+    let started = nowMs();
+    await produce(producer, events);
+    const producedMs = nowMs() - started;
+    await waitUntil(
+      'the kpi consumer to commit every offset',
+      async () => (await remaining(kafka, KPI_CONSUMER_GROUP)) === 0,
+    );
+    const projectionMs = nowMs() - started;
+    const projectionRate = rate(EVENTS, projectionMs);
+    console.log(
+      `1. live projection: ${EVENTS} events produced (in ${(producedMs / 1000).toFixed(2)} s) → all committed by the kpi ` +
+        `consumer in ${(projectionMs / 1000).toFixed(2)} s = ${Math.round(projectionRate)} events/s`,
+    );
+    console.log(`  ${cpuLine(await meter.since(before))}`);
+
+    // 2. rebuild from offset 0
+    before = await meter.snapshot();
+    started = nowMs();
+    const rebuild = (await http(base, '/admin/read-models/rebuild', 'POST')) as { targetSchema: string };
+    let lastRemaining = '';
+    await waitUntil('the rebuild to switch', async () => {
+      const progress = (await http(base, '/admin/read-models/rebuild')) as {
+        rebuild: { status: string; remainingByTopic: Record<string, number> | null };
+      };
+      if (progress.rebuild.status === 'failed') throw new Error('the rebuild failed');
+      lastRemaining = JSON.stringify(progress.rebuild.remainingByTopic);
+      return progress.rebuild.status === 'switched';
+    });
+    const rebuildMs = nowMs() - started;
+    const rebuildRate = rate(EVENTS, rebuildMs);
+    console.log(
+      `2. rebuild into ${rebuild.targetSchema} from offset 0 (group join, ${EVENTS} events, switch): ` +
+        `${(rebuildMs / 1000).toFixed(2)} s = ${Math.round(rebuildRate)} events/s (remaining at the end ${lastRemaining})`,
+    );
+    console.log(`  ${cpuLine(await meter.since(before))}`);
+
+    // 3. event→visible at 50% of the measured projection rate, with GET /kpis at 200 req/s meanwhile
+    const loadRate = Math.max(1, Math.round(projectionRate / 2));
+    before = await meter.snapshot();
+    const api = autocannon({
+      url: `${base}${KPI_URL}`,
+      headers: AUTH,
+      // enough connections that slow answers do not hold the offered rate below API_RATE
+      connections: API_CONNECTIONS,
+      overallRate: API_RATE,
+      duration: LOAD_SECONDS,
+    });
+    const [visibility, apiResult] = await Promise.all([
+      eventToVisible(producer, pg, rebuild.targetSchema, loadRate),
+      api,
+    ]);
+    const loadCpu = await meter.since(before);
+    const non2xx = apiResult.non2xx + apiResult.errors + apiResult.timeouts;
+    console.log(
+      `3. under load for ${LOAD_SECONDS} s: ${visibility.count} new orders at ${loadRate} events/s (50% of 1; offered ` +
+        `${Math.round(visibility.offeredRate)}/s): event→visible p50 ${visibility.p50.toFixed(0)} ms, p99 ` +
+        `${visibility.p99.toFixed(0)} ms, max ${visibility.max.toFixed(0)} ms`,
+    );
+    console.log(
+      `   GET ${KPI_URL} at ${API_RATE} req/s offered (autocannon, ${API_CONNECTIONS} connections): ` +
+        `${apiResult.requests.total} requests (${Math.round(apiResult.requests.total / LOAD_SECONDS)}/s answered), ` +
+        `${non2xx} not 2xx/errors, p50 ${apiResult.latency.p50} ms, p90 ${apiResult.latency.p90} ms, ` +
+        `p99 ${apiResult.latency.p99} ms, max ${apiResult.latency.max} ms`,
+    );
+    console.log(`  ${cpuLine(loadCpu)}`);
+
+    const lines: [string, number, boolean][] = [
+      [
+        `projection ${Math.round(projectionRate)} ÷ raw upsert ${Math.round(rawRate)} events/s (target ≥ ${TARGETS.ofRawUpsert})`,
+        projectionRate / rawRate,
+        projectionRate / rawRate >= TARGETS.ofRawUpsert,
+      ],
+      [
+        `projection ${Math.round(projectionRate)} ÷ ${TARGETS.projection} events/s`,
+        projectionRate / TARGETS.projection,
+        projectionRate >= TARGETS.projection,
+      ],
+      [
+        `rebuild ${Math.round(rebuildRate)} ÷ ${TARGETS.rebuild} events/s`,
+        rebuildRate / TARGETS.rebuild,
+        rebuildRate >= TARGETS.rebuild,
+      ],
+      [
+        `event→visible p99 ${visibility.p99.toFixed(0)} ÷ ${TARGETS.visibleP99Ms} ms at 50% load (target ≤ 1)`,
+        visibility.p99 / TARGETS.visibleP99Ms,
+        visibility.p99 <= TARGETS.visibleP99Ms,
+      ],
+      [
+        `GET /kpis p99 ${apiResult.latency.p99} ÷ ${TARGETS.apiP99Ms} ms at ${API_RATE} req/s (target ≤ 1)`,
+        apiResult.latency.p99 / TARGETS.apiP99Ms,
+        apiResult.latency.p99 <= TARGETS.apiP99Ms && non2xx === 0,
+      ],
+    ];
+    console.log('summary:');
+    for (const [label, ratio, ok] of lines) console.log(`  ${label} = ${ratio.toFixed(2)}: ${verdict(ok)}`);
+  } finally {
+    await producer?.disconnect().catch(() => undefined);
+    await service?.stop(10_000);
+    await pg.end().catch(() => undefined);
+    await admin.end().catch(() => undefined);
+    await db.drop();
+    await broker.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error);
+  process.exit(1);
+});

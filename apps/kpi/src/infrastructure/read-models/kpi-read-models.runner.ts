@@ -1,0 +1,294 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleInit,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { parseCloudEventBytes } from '@opsline/contracts';
+import {
+  BatchConsumer,
+  DeadLetterPublisher,
+  EventBatchHandlerFn,
+  EventParser,
+  KAFKA_CLIENT,
+  KAFKA_PRODUCER,
+  messagingTablesUpSql,
+  nestMessagingLogger,
+} from '@opsline/messaging';
+import { ConflictError, CorrelationContext, PlatformMetrics } from '@opsline/platform';
+import { Kafka, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { REBUILT_FACT } from '../../application/kpi-change-stream.use-case';
+import { hasCaughtUp, remainingByTopic } from '../../domain/rebuild-progress';
+import { ConsumerLagReader, KPI_SOURCE_TOPICS } from '../consumer-lag.reader';
+import { kpiBatchHandlers } from '../kpi-fact.handlers';
+import { KPI_SCHEMA, KpiTables } from '../kpi-tables';
+import { kpiFactTablesUpSql } from '../migrations/1764000000400-create-kpi-facts';
+import {
+  LiveKpiTables,
+  ReadModelVersion,
+  ReadModelVersionsRepository,
+} from './read-model-versions.repository';
+
+const parse: EventParser = (value) => parseCloudEventBytes(value) as ReturnType<EventParser>;
+const PROGRESS_POLL_MS = 250;
+const LIVE_REFRESH_MS = 5_000;
+
+/** What `GET /admin/read-models/rebuild` reports of a rebuild. */
+export interface RebuildProgress {
+  readonly rebuildId: string;
+  readonly targetSchema: string;
+  readonly consumerGroup: string;
+  /** running: consuming towards the marks; switched: live (or since replaced); failed: see `error`. */
+  readonly status: 'running' | 'switched' | 'failed';
+  readonly startedAt: string;
+  readonly switchedAt: string | null;
+  /** Messages per topic still to apply before the high-water marks captured at the start (0 after). */
+  readonly remainingByTopic: Record<string, number> | null;
+  readonly error: string | null;
+}
+
+const rebuildIdOf = (version: number): string => `v${version}`;
+
+/** Every qualified table name of a version. */
+const factTablesOf = (tables: KpiTables): string[] =>
+  Object.values(tables).filter((name): name is string => typeof name === 'string' && name.includes('.'));
+
+/**
+ * Runs the read models' consumers instead of the messaging module (the kpi module registers no
+ * @OnEvent provider): the live version's consumer, and during a rebuild a second one, with its own
+ * consumer group from offset 0, writing the same facts through the same handlers into `kpi_v<N>`.
+ * When that group's committed offsets reach the high-water marks captured at the start, the live
+ * consumer stops, one transaction makes the new version live (and carries the change log over), and
+ * the rebuild's consumer goes on as the live one. The version before stays as the rollback copy;
+ * older ones are dropped.
+ */
+@Injectable()
+export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('KpiReadModels');
+  private liveConsumer: BatchConsumer | null = null;
+  private rebuild: { version: ReadModelVersion; consumer: BatchConsumer | null } | null = null;
+  private progressTimer: NodeJS.Timeout | null = null;
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    private readonly metrics: PlatformMetrics,
+    private readonly versions: ReadModelVersionsRepository,
+    private readonly live: LiveKpiTables,
+    private readonly offsets: ConsumerLagReader,
+  ) {}
+
+  /** Readers know the live version before the first request. */
+  async onModuleInit(): Promise<void> {
+    await this.live.refresh();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const live = await this.live.refresh();
+    this.liveConsumer = this.consumerFor(live);
+    await this.liveConsumer.start();
+    this.logger.log({ msg: 'consuming', schema: live.schema, group: live.consumerGroup });
+    this.refreshTimer = setInterval(() => void this.live.refresh().catch(() => undefined), LIVE_REFRESH_MS);
+    // A rebuild interrupted by a restart goes on from its group's committed offsets.
+    const building = await this.versions.building();
+    if (building !== null) this.runRebuild(building);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.progressTimer !== null) clearTimeout(this.progressTimer);
+    if (this.refreshTimer !== null) clearInterval(this.refreshTimer);
+    await Promise.all([this.liveConsumer?.stop(), this.rebuild?.consumer?.stop()]);
+  }
+
+  /** POST /admin/read-models/rebuild: registers `kpi_v<N>`, creates its tables, starts filling it. */
+  async startRebuild(): Promise<RebuildProgress> {
+    if ((await this.versions.building()) !== null) throw this.alreadyRunning();
+    const marks = await this.offsets.highWaterMarks();
+    const version = await this.versions.startBuilding(marks);
+    if (version === null) throw this.alreadyRunning();
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        // A schema left by an attempt that failed before it was registered would be stale.
+        await manager.query(`DROP SCHEMA IF EXISTS "${version.schema}" CASCADE`);
+        for (const sql of [...kpiFactTablesUpSql(version.schema), ...messagingTablesUpSql(version.schema)])
+          await manager.query(sql);
+      });
+    } catch (error) {
+      await this.versions.markFailed(version.version, (error as Error).message);
+      throw error;
+    }
+    this.runRebuild(version);
+    return this.progressOf(version, remainingByTopic(marks, {}));
+  }
+
+  /** GET /admin/read-models/rebuild: the newest rebuild (null before the first). */
+  async progress(): Promise<{ liveSchema: string; rebuild: RebuildProgress | null }> {
+    const newest = await this.versions.newestRebuild();
+    const liveSchema = this.live.tables.schema;
+    if (newest === null) return { liveSchema, rebuild: null };
+    const remaining =
+      newest.status === 'building'
+        ? remainingByTopic(
+            newest.highWaterMarks,
+            await this.offsets.committedOffsets(newest.consumerGroup).catch(() => ({})),
+          )
+        : newest.status === 'failed'
+          ? null
+          : Object.fromEntries(KPI_SOURCE_TOPICS.map((topic) => [topic, 0]));
+    return { liveSchema, rebuild: this.progressOf(newest, remaining) };
+  }
+
+  private progressOf(version: ReadModelVersion, remaining: Record<string, number> | null): RebuildProgress {
+    return {
+      rebuildId: rebuildIdOf(version.version),
+      targetSchema: version.schema,
+      consumerGroup: version.consumerGroup,
+      status: version.status === 'building' ? 'running' : version.status === 'failed' ? 'failed' : 'switched',
+      startedAt: version.startedAt,
+      switchedAt: version.liveSince,
+      remainingByTopic: remaining,
+      error: version.error,
+    };
+  }
+
+  private alreadyRunning(): ConflictError {
+    return new ConflictError('KPI.REBUILD_IN_PROGRESS', 'a read-model rebuild is already running');
+  }
+
+  /** Starts the rebuild's consumer and watches its offsets until it can switch. */
+  private runRebuild(version: ReadModelVersion): void {
+    const consumer = this.consumerFor(version);
+    this.rebuild = { version, consumer };
+    this.logger.log({ msg: 'rebuilding', schema: version.schema, marks: version.highWaterMarks });
+    consumer
+      .start()
+      .then(() => this.watch(version))
+      .catch((error: Error) => this.fail(version, error));
+  }
+
+  private watch(version: ReadModelVersion): void {
+    if (this.stopping) return;
+    this.progressTimer = setTimeout(() => {
+      this.offsets
+        .committedOffsets(version.consumerGroup)
+        .then(async (committed) => {
+          if (!hasCaughtUp(version.highWaterMarks, committed)) return this.watch(version);
+          await this.switchTo(version).catch(async (error: Error) => {
+            // Nothing changed in the database: the old version stays live; consume it again and retry.
+            this.logger.error({ msg: 'read-model switch failed', error: error.message });
+            this.liveConsumer = this.consumerFor(await this.live.refresh());
+            await this.liveConsumer.start();
+            this.watch(version);
+          });
+        })
+        .catch((error: Error) => {
+          this.logger.warn({ msg: 'rebuild progress unavailable', error: error.message });
+          this.watch(version);
+        });
+    }, PROGRESS_POLL_MS);
+  }
+
+  /**
+   * The switch. The live consumer stops first (finishing and committing its batch), so the old change
+   * log is final; then one transaction copies it into the new version (same ids, replacing the
+   * rebuild's own replay of history), appends the `rebuilt` marker, and makes the new version live.
+   */
+  private async switchTo(version: ReadModelVersion): Promise<void> {
+    if (this.stopping || this.rebuild === null) return;
+    const previous = this.live.tables;
+    await this.liveConsumer?.stop();
+    const next = new KpiTables(version.schema);
+    // Fresh tables have no statistics yet: without them the first queries of the new version plan badly.
+    await this.dataSource.query(`ANALYZE ${factTablesOf(next).join(', ')}`);
+    await this.dataSource.transaction(async (manager) => {
+      // Holds back the rebuild consumer's next change rows until the ids are settled.
+      await manager.query(`LOCK TABLE ${next.changes} IN EXCLUSIVE MODE`);
+      await manager.query(`DELETE FROM ${next.changes}`);
+      await manager.query(
+        `INSERT INTO ${next.changes} (id, fact, bucket_times, recorded_at)
+         SELECT id, fact, bucket_times, recorded_at FROM ${previous.changes}`,
+      );
+      await manager.query(
+        `SELECT setval(pg_get_serial_sequence($1, 'id'), coalesce((SELECT max(id) FROM ${next.changes}), 0) + 1, false)`,
+        [next.changes.replace(/"/g, '')],
+      );
+      await manager.query(`INSERT INTO ${next.changes} (fact, bucket_times) VALUES ($1, '{}')`, [
+        REBUILT_FACT,
+      ]);
+      await this.versions.makeLive(manager, version.version);
+    });
+    await this.live.refresh();
+    this.liveConsumer = this.rebuild.consumer;
+    this.rebuild = null;
+    this.logger.log({ msg: 'read models switched', from: previous.schema, to: version.schema });
+    await this.dropOlderVersions().catch((error: Error) =>
+      this.logger.warn({ msg: 'dropping an old read-model version failed', error: error.message }),
+    );
+  }
+
+  /** Keeps the version just replaced (rollback, comparison); drops the ones before it. */
+  private async dropOlderVersions(): Promise<void> {
+    for (const old of await this.versions.olderRetired()) {
+      // The service's own schema also holds the versions table and the outbox: only its facts go.
+      if (old.schema === KPI_SCHEMA)
+        await this.dataSource.query(`DROP TABLE ${factTablesOf(new KpiTables(KPI_SCHEMA)).join(', ')}`);
+      else await this.dataSource.query(`DROP SCHEMA "${old.schema}" CASCADE`);
+      await this.versions.markDropped(old.version);
+    }
+  }
+
+  private async fail(version: ReadModelVersion, error: Error): Promise<void> {
+    this.logger.error({ msg: 'read-model rebuild failed', schema: version.schema, error: error.message });
+    await this.rebuild?.consumer?.stop().catch(() => undefined);
+    this.rebuild = null;
+    await this.versions.markFailed(version.version, error.message);
+  }
+
+  private consumerFor(version: ReadModelVersion): BatchConsumer {
+    const log = nestMessagingLogger('Messaging');
+    // Log lines of a handler carry the correlation id the event was sent with (as the platform does).
+    // One wrapper per function, not per type: types sharing a handler must keep sharing it, so that
+    // the consumer hands a mixed run of them to one call.
+    const scopedOf = new Map<EventBatchHandlerFn, EventBatchHandlerFn>();
+    const scoped = new Map(
+      [...kpiBatchHandlers(new KpiTables(version.schema))].map(([type, handle]) => {
+        let wrapped = scopedOf.get(handle);
+        if (wrapped === undefined) {
+          wrapped = (events, context) =>
+            CorrelationContext.run(events[0].correlationid ?? events[0].id, () => handle(events, context));
+          scopedOf.set(handle, wrapped);
+        }
+        return [type, wrapped] as const;
+      }),
+    );
+    return new BatchConsumer({
+      kafka: this.kafka,
+      groupId: version.consumerGroup,
+      topics: [...KPI_SOURCE_TOPICS],
+      handlers: new Map(),
+      batchHandlers: scoped,
+      dataSource: this.dataSource,
+      // The inbox of a version's consumer group lives in the version's schema.
+      schema: version.schema,
+      parse,
+      deadLetters: new DeadLetterPublisher(this.producer, log, (topic, reason) =>
+        this.metrics.deadLetters.inc({ topic, reason }),
+      ),
+      logger: log,
+      fromBeginning: true,
+      onLag: (topic, partition, lag) =>
+        this.metrics.consumerLag.set(
+          { topic, partition: String(partition), group: version.consumerGroup },
+          lag,
+        ),
+    });
+  }
+}

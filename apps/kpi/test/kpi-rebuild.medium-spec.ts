@@ -1,0 +1,227 @@
+import { DataSource } from 'typeorm';
+import { OrderStory } from '../src/domain/kpi.fixtures';
+import { KpiTables } from '../src/infrastructure/kpi-tables';
+import { inAggregateOrder, kpiScenario, shuffledWithDuplicates } from './kpi-scenario';
+import { AUTH, KpiStack, startKpiStack } from './kpi-stack';
+import { waitFor } from '../../../libs/kafka-broker/test/broker-fixture';
+
+jest.setTimeout(180_000);
+
+const FROM = '2026-11-16T00:00:00.000Z';
+const TO = '2026-11-20T00:00:00.000Z';
+const READER = { authorization: 'Bearer reader-key' };
+
+/** The answers compared before, during and after the rebuild: granularities, filters, lookups. */
+const URLS: readonly string[] = [
+  ...['hour', 'day', 'week', 'month'].map(
+    (granularity) => `/kpis?from=${FROM}&to=${TO}&granularity=${granularity}`,
+  ),
+  `/kpis?from=${FROM}&to=${TO}&granularity=day&warehouseId=WH-1`,
+  `/kpis?from=${FROM}&to=${TO}&granularity=day&sku=SKU-A`,
+  `/kpis?from=${FROM}&to=${TO}&granularity=week&channel=marketplace`,
+  `/kpis?from=2026-11-16T07:30:00.000Z&to=2026-11-18T13:00:00.000Z&granularity=day&warehouseId=WH-2&sku=SKU-C`,
+  `/kpis/returns/reasons?from=${FROM}&to=${TO}`,
+  `/kpis/inventory`,
+];
+
+interface RebuildProgress {
+  rebuildId: string;
+  targetSchema: string;
+  status: string;
+  remainingByTopic: Record<string, number> | null;
+}
+
+let stack: KpiStack;
+
+/** A statement on the service's own database. */
+const sql = (text: string): Promise<unknown> => stack.app.get(DataSource).query(text);
+
+/** The answer without `freshness` (its lag and newest event time are about the moment, not the model). */
+async function answer(url: string): Promise<unknown> {
+  const response = await stack.app.inject({ method: 'GET', url, headers: AUTH });
+  expect([url, response.statusCode]).toEqual([url, 200]);
+  const body = response.json() as Record<string, unknown>;
+  if (!Array.isArray(body)) delete body.freshness;
+  return body;
+}
+
+const answers = (): Promise<unknown[]> => Promise.all(URLS.map(answer));
+
+/** Every row of a table, as JSON text, in one order. */
+async function rowsOf(table: string): Promise<string[]> {
+  const rows = (await sql(`SELECT row_to_json(t)::text AS row FROM ${table} t ORDER BY 1`)) as {
+    row: string;
+  }[];
+  return rows.map((r) => r.row);
+}
+
+const post = (headers: Record<string, string>) =>
+  stack.app.inject({ method: 'POST', url: '/admin/read-models/rebuild', headers });
+const progress = async (): Promise<{ liveSchema: string; rebuild: RebuildProgress | null }> =>
+  (await stack.app.inject({ method: 'GET', url: '/admin/read-models/rebuild', headers: AUTH })).json();
+
+beforeAll(async () => {
+  stack = await startKpiStack(__filename, { OPSLINE_API_KEYS: 'dev-key=admin;reader-key=kpi:read' });
+  // Duplicates and shuffling between aggregates: the live model is built from messy delivery.
+  await stack.publish(shuffledWithDuplicates(kpiScenario(20261125, 100), 3, 40), 9);
+  await stack.waitUntilApplied();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('POST /admin/read-models/rebuild', () => {
+  it('needs the admin scope (403 with kpi:read only, 401 without a key)', async () => {
+    expect((await post(READER)).statusCode).toBe(403);
+    expect((await post({})).statusCode).toBe(401);
+    expect(await progress()).toEqual({ liveSchema: 'kpi', rebuild: null });
+  });
+
+  it('rebuilds into kpi_v2 while GET /kpis keeps answering, switches, and answers exactly as before', async () => {
+    const before = await answers();
+    const eventCount = inAggregateOrder(kpiScenario(20261125, 100)).length;
+    expect(eventCount).toBeGreaterThan(300);
+    const newestChangeBefore = Number(
+      ((await sql(`SELECT max(id) AS id FROM kpi.kpi_changes`)) as { id: string }[])[0].id,
+    );
+
+    // An SSE client following the change log across the switch.
+    await stack.app.listen(0, '127.0.0.1');
+    const base = await stack.app.getUrl();
+    const abort = new AbortController();
+    const sse = await fetch(`${base}/kpis/stream?granularity=day`, {
+      headers: { ...AUTH, 'last-event-id': String(newestChangeBefore) },
+      signal: abort.signal,
+    });
+    const received = (async (): Promise<string> => {
+      const reader = (sse.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      const complete = (): boolean => /event: rebuilt\ndata: [^\n]*\n\n/.test(text);
+      while (!complete()) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      return text;
+    })();
+
+    const started = await post(AUTH);
+    expect(started.statusCode).toBe(202);
+    expect(started.json()).toMatchObject({ rebuildId: 'v2', targetSchema: 'kpi_v2', status: 'running' });
+    const second = await post(AUTH);
+    expect(second.statusCode).toBe(409);
+    expect(second.json()).toMatchObject({ error: { code: 'KPI.REBUILD_IN_PROGRESS' } });
+
+    // The read API answers, and answers the same, the whole time.
+    let answeredDuringRebuild = 0;
+    let status = 'running';
+    while (status === 'running') {
+      expect(await answers()).toEqual(before);
+      const now = await progress();
+      status = now.rebuild?.status ?? 'missing';
+      if (status === 'running') {
+        answeredDuringRebuild++;
+        expect(now.liveSchema).toBe('kpi');
+        expect(Object.keys(now.rebuild?.remainingByTopic ?? {})).toEqual([
+          'opsline.orders',
+          'opsline.returns',
+          'opsline.inventory',
+        ]);
+      }
+    }
+    expect(status).toBe('switched');
+    expect(answeredDuringRebuild).toBeGreaterThan(0);
+    expect(await progress()).toMatchObject({
+      liveSchema: 'kpi_v2',
+      rebuild: {
+        targetSchema: 'kpi_v2',
+        status: 'switched',
+        remainingByTopic: { 'opsline.orders': 0, 'opsline.returns': 0, 'opsline.inventory': 0 },
+      },
+    });
+    expect(await answers()).toEqual(before);
+
+    // Row for row, the rebuilt facts are the live-built ones (the old version is kept for rollback).
+    const [live, rebuilt] = [new KpiTables('kpi'), new KpiTables('kpi_v2')];
+    for (const name of [
+      'orders',
+      'orderLines',
+      'shipmentLines',
+      'returns',
+      'returnLines',
+      'inspections',
+      'inspectionLines',
+      'cycleCounts',
+      'positions',
+      'topicFreshness',
+    ] as const) {
+      const rows = await rowsOf(live[name]);
+      expect(rows.length).toBeGreaterThan(0);
+      expect([name, await rowsOf(rebuilt[name])]).toEqual([name, rows]);
+    }
+    // The change log goes on: the old ids, then the rebuilt marker.
+    const changeLog = (table: string): Promise<unknown> =>
+      sql(`SELECT id::int, fact, bucket_times FROM ${table} ORDER BY id`);
+    const changes = (await changeLog(rebuilt.changes)) as unknown[];
+    expect(changes.slice(0, -1)).toEqual(await changeLog(live.changes));
+    expect(changes[changes.length - 1]).toEqual({
+      id: newestChangeBefore + 1,
+      fact: 'rebuilt',
+      bucket_times: [],
+    });
+    const streamed = await received;
+    abort.abort();
+    expect(streamed).toContain(
+      `id: ${newestChangeBefore + 1}\nevent: rebuilt\ndata: ${JSON.stringify({ id: newestChangeBefore + 1, rebuilt: true, schema: 'kpi_v2' })}\n\n`,
+    );
+    // Nothing between the client's Last-Event-ID and the marker: the rebuild's replay of history is not re-sent.
+    expect(streamed).not.toContain('event: kpi-buckets');
+  });
+
+  it('keeps the rebuilt version up to date as the live one, with freshness from its consumer group', async () => {
+    const story = new OrderStory({
+      orderId: 'ORD-AFTER-SWITCH',
+      channel: 'webshop',
+      warehouseId: 'WH-1',
+      placedAt: '2026-11-19T10:00:00.000Z',
+      promisedShipBy: '2026-11-20T10:00:00.000Z',
+      lines: [{ sku: 'SKU-A', quantity: 3, unitPriceMinor: 700 }],
+    });
+    const url = `/kpis?from=2026-11-19T00:00:00.000Z&to=2026-11-20T00:00:00.000Z&channel=webshop`;
+    const before = (await answer(url)) as { totals: { ordersPlaced: number } };
+    await stack.publish(story.events);
+    // (the lag in freshness is cached for a second: wait for the order itself)
+    await waitFor(
+      'the order placed after the switch',
+      async () =>
+        ((await answer(url)) as typeof before).totals.ordersPlaced === before.totals.ordersPlaced + 1
+          ? true
+          : undefined,
+      30_000,
+    );
+    await stack.waitUntilApplied();
+    const rows = (await sql(
+      `SELECT (SELECT count(*) FROM kpi_v2.order_facts WHERE order_id = 'ORD-AFTER-SWITCH') AS rebuilt,
+              (SELECT count(*) FROM kpi.order_facts WHERE order_id = 'ORD-AFTER-SWITCH') AS previous`,
+    )) as { rebuilt: string; previous: string }[];
+    expect(rows[0]).toEqual({ rebuilt: '1', previous: '0' });
+  });
+
+  it('can rebuild again: kpi_v3 becomes live, kpi_v2 is kept, the first version is dropped', async () => {
+    const before = await answers();
+    expect((await post(AUTH)).json()).toMatchObject({ rebuildId: 'v3', targetSchema: 'kpi_v3' });
+    await waitFor(
+      'the second rebuild to switch',
+      async () => ((await progress()).rebuild?.status === 'switched' ? true : undefined),
+      60_000,
+    );
+    expect(await answers()).toEqual(before);
+    const tables = (await sql(
+      `SELECT table_schema, count(*)::int AS n FROM information_schema.tables
+       WHERE table_name = 'order_facts' GROUP BY 1 ORDER BY 1`,
+    )) as { table_schema: string; n: number }[];
+    expect(tables.map((t) => t.table_schema)).toEqual(['kpi_v2', 'kpi_v3']);
+  });
+});
