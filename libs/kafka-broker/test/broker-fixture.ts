@@ -13,7 +13,36 @@ export interface BrokerFixture {
   stop(): Promise<void>;
 }
 
+/**
+ * Set (to `host:port`) by `npm run test:containers`: suites then run against that Apache Kafka instead
+ * of an in-process broker. `stop` is a no-op there and `restart` fails (a shared Kafka is not theirs to restart).
+ */
+export const EXTERNAL_KAFKA_ENV = 'OPSLINE_TEST_KAFKA_BROKERS';
+
+function externalBrokerFixture(address: string): BrokerFixture {
+  const [host, port] = address.split(':');
+  const broker = {
+    host,
+    port: Number(port),
+    address,
+    config: {} as RunningBroker['config'],
+    close: async () => {},
+  };
+  return {
+    broker,
+    dataDir: '',
+    async restart() {
+      throw new Error(
+        `restart needs the in-process broker; this run uses the Kafka at ${address} (${EXTERNAL_KAFKA_ENV})`,
+      );
+    },
+    async stop() {},
+  };
+}
+
 export async function startTestBroker(options: Partial<BrokerOptions> = {}): Promise<BrokerFixture> {
+  const external = process.env[EXTERNAL_KAFKA_ENV];
+  if (external) return externalBrokerFixture(external.split(',')[0]);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'opsline-broker-'));
   const settings: BrokerOptions = {
     port: 0,

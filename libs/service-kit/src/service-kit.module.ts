@@ -16,6 +16,32 @@ export interface ServiceKitOptions<E extends DatabaseServiceEnvironment> {
   readonly migrations: readonly MigrationClass[];
 }
 
+/** What `--migrate-only` needs of a service: its schema, database and migrations. */
+export interface ServiceMigrationPlan {
+  readonly schema: string;
+  readonly databaseUrl: string;
+  readonly migrations: readonly MigrationClass[];
+}
+
+const migrationPlans = new WeakMap<object, ServiceMigrationPlan>();
+
+/**
+ * The migration plan of the {@link ServiceKitModule} imported (at any depth) by `root`, or undefined.
+ * Lets `runService(…)` run only the migrations (a Kubernetes Job) without booting the service.
+ */
+export function migrationPlanOf(root: unknown): ServiceMigrationPlan | undefined {
+  if (typeof root !== 'object' || root === null) return undefined;
+  const plan = migrationPlans.get(root);
+  if (plan !== undefined) return plan;
+  const imports = (root as { imports?: unknown }).imports;
+  if (!Array.isArray(imports)) return undefined;
+  for (const imported of imports) {
+    const found = migrationPlanOf(imported);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** Events of the contract arrive through the one shared validator (libs/contracts). */
 const parse: EventParser = (value) => parseCloudEventBytes(value) as ReturnType<EventParser>;
 
@@ -34,7 +60,7 @@ export class ServiceKitModule {
       if (topic === undefined) throw new Error(`no topic is known for event type ${eventType}`);
       return topic;
     };
-    return {
+    const dynamicModule: DynamicModule = {
       module: ServiceKitModule,
       imports: [
         PlatformModule.forRoot({ serviceName: options.serviceName, environment: options.environment }),
@@ -76,5 +102,7 @@ export class ServiceKitModule {
         }),
       ],
     };
+    migrationPlans.set(dynamicModule, { schema, databaseUrl, migrations: options.migrations });
+    return dynamicModule;
   }
 }
