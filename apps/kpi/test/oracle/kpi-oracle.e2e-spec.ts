@@ -27,7 +27,8 @@ import { generateScenario, ScenarioEvent } from './scenario';
 jest.setTimeout(600_000);
 
 const SEED = 20_261_125;
-const ORDER_COUNT = Number(process.env.KPI_ORACLE_ORDERS ?? 300);
+// 800 orders make 2,414 events (counts, returns, receipts, inspections included)
+const ORDER_COUNT = Number(process.env.KPI_ORACLE_ORDERS ?? 800);
 const scenario = generateScenario(SEED, ORDER_COUNT);
 const facts = scenarioFacts(scenario);
 
