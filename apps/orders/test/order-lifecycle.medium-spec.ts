@@ -94,7 +94,23 @@ async function send(
   sequence += 1;
   const orderId = data.orderId as string;
   const event = { ...exampleEvent(type, data), id: `lifecycle-${sequence}`, subject: orderId, time };
-  await producer.send({ topic, messages: [{ key: orderId, value: JSON.stringify(event) }] });
+  const [sent] = await producer.send({ topic, messages: [{ key: orderId, value: JSON.stringify(event) }] });
+  return sent;
+}
+
+/** Resolves once the orders service's consumer group has committed past the sent message. */
+async function consumedPast(topic: string, sent: { partition: number; baseOffset?: string }): Promise<void> {
+  const admin = new Kafka({ brokers: [broker.broker.address], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await waitFor(`opsline-orders past ${topic} offset ${sent.baseOffset}`, async () => {
+      const [offsets] = await admin.fetchOffsets({ groupId: 'opsline-orders', topics: [topic] });
+      const committed = offsets.partitions.find((p) => p.partition === sent.partition)?.offset ?? '-1';
+      return Number(committed) > Number(sent.baseOffset) ? true : undefined;
+    });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 const place = (orderId: string) =>
@@ -223,6 +239,56 @@ describe('the order lifecycle', () => {
       shipmentCount: 2,
       onTime: true,
     });
+  });
+
+  it('allocates a backordered order when inventory fills its backorder, once however often the fill is sent', async () => {
+    await place('ORD-BF');
+    await waitFor('ORD-BF placed', orderIn('ORD-BF', 'PLACED'));
+    await send(
+      'opsline.inventory',
+      'opsline.inventory.stock-backordered.v1',
+      {
+        orderId: 'ORD-BF',
+        warehouseId: 'WH-1',
+        placedAt: '2026-11-20T10:00:00.000Z',
+        lines: [{ lineId: 'L2', sku: 'SKU-2', quantity: 1 }],
+        firstAttempt: [
+          { lineId: 'L1', sku: 'SKU-1', ordered: 2, reserved: 2, backordered: 0 },
+          { lineId: 'L2', sku: 'SKU-2', ordered: 1, reserved: 0, backordered: 1 },
+        ],
+      },
+      '2026-11-20T10:00:01.000Z',
+    );
+    await waitFor('ORD-BF backordered', orderIn('ORD-BF', 'BACKORDERED'), 20_000);
+    const fill = {
+      orderId: 'ORD-BF',
+      warehouseId: 'WH-1',
+      reservedAt: '2026-11-20T12:00:00.000Z',
+      cause: 'backorder-fill',
+      trigger: 'receipt:GR-9',
+      lines: [{ lineId: 'L2', sku: 'SKU-2', quantity: 1 }],
+    };
+    await send('opsline.inventory', 'opsline.inventory.stock-reserved.v1', fill, '2026-11-20T12:00:01.000Z');
+    const resent = await send(
+      'opsline.inventory',
+      'opsline.inventory.stock-reserved.v1',
+      fill,
+      '2026-11-20T12:00:02.000Z',
+    );
+    const allocated = await waitFor('ORD-BF allocated', orderIn('ORD-BF', 'ALLOCATED'), 20_000);
+    expect(allocated.lines.map((line) => line.reservedAtFirstAttempt)).toEqual([2, 0]);
+    const [event] = await waitFor(
+      'order-allocated',
+      publishedOf('opsline.orders.order-allocated.v1', 'ORD-BF'),
+    );
+    expect(event.data).toMatchObject({
+      status: 'ALLOCATED',
+      wasBackorderedAtFirstAttempt: true,
+      occurredAt: fill.reservedAt,
+    });
+    await consumedPast('opsline.inventory', resent);
+    expect((await getOrder('ORD-BF')).body.status).toBe('ALLOCATED');
+    expect(publishedOf('opsline.orders.order-allocated.v1', 'ORD-BF')()).toHaveLength(1);
   });
 
   it('refuses to cancel a shipped order over HTTP with 409 ORDER.ALREADY_SHIPPED', async () => {

@@ -10,10 +10,12 @@ import {
   ShipmentConfirmedV1,
 } from '@opsline/contracts';
 import {
+  BackorderFill,
   CancellationRequest,
   cancelOrder,
   OrderCommandResult,
   recordAllocation,
+  recordBackorderFill,
   recordShipment,
 } from '../domain/order';
 import { Order, OrderAllocation, OrderShipment } from '../domain/order-state';
@@ -21,6 +23,7 @@ import { Order, OrderAllocation, OrderShipment } from '../domain/order-state';
 /** A fact about an order, as the aggregate's commands take it. */
 export type OrderFact =
   | { readonly kind: 'allocation'; readonly allocation: OrderAllocation }
+  | { readonly kind: 'backorder-fill'; readonly fill: BackorderFill }
   | { readonly kind: 'shipment'; readonly shipment: OrderShipment }
   | { readonly kind: 'cancellation'; readonly request: CancellationRequest };
 
@@ -34,6 +37,7 @@ export interface FactEvent {
 /** Applies a fact to the order through its command. */
 export function applyFact(order: Order, fact: OrderFact): OrderCommandResult {
   if (fact.kind === 'allocation') return recordAllocation(order, fact.allocation);
+  if (fact.kind === 'backorder-fill') return recordBackorderFill(order, fact.fill);
   if (fact.kind === 'shipment') return recordShipment(order, fact.shipment);
   return cancelOrder(order, fact.request);
 }
@@ -65,6 +69,15 @@ export function orderFactOf(event: FactEvent): { orderId: string; fact: OrderFac
     }
     case INVENTORY_STOCK_RESERVED_V1: {
       const data = event.data as InventoryStockReservedV1;
+      if (data.cause === 'backorder-fill') {
+        const fill: BackorderFill = {
+          trigger: data.trigger,
+          filledAt: data.reservedAt,
+          warehouseId: data.warehouseId,
+          lines: data.lines.map(({ lineId, quantity }) => ({ lineId, quantity })),
+        };
+        return { orderId: data.orderId, fact: { kind: 'backorder-fill', fill } };
+      }
       if (data.firstAttempt === undefined) return null;
       return firstAttemptFact(data.orderId, data.warehouseId, data.reservedAt, data.firstAttempt);
     }

@@ -109,6 +109,7 @@ export function normalizeAllocation(
     attempt: allocation.attempt,
     allocatedAt: allocation.allocatedAt,
     warehouseId: allocation.warehouseId,
+    ...(allocation.fillTriggers === undefined ? {} : { fillTriggers: allocation.fillTriggers }),
     lines,
   };
 }

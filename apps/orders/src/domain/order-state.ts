@@ -30,6 +30,11 @@ export interface OrderAllocation {
   readonly warehouseId: string;
   /** As recorded: one entry per order line, in the order's line order, missing lines as 0. */
   readonly lines: readonly AllocationLine[];
+  /**
+   * The backorder fills (inventory's `trigger` of each) this attempt adds up: a fill makes the next
+   * attempt from the latest one, so the same fill sent again is recognized and has no effect.
+   */
+  readonly fillTriggers?: readonly string[];
 }
 
 /** One shipped line of a shipment confirmation. */

@@ -1,4 +1,4 @@
-import { cancelOrder, recordAllocation, recordShipment } from './order';
+import { cancelOrder, recordAllocation, recordBackorderFill, recordShipment } from './order';
 import {
   accepted,
   allocate,
@@ -117,6 +117,57 @@ describe('recordAllocation', () => {
     ['ORDER.INVALID_QUANTITY', allocation(0, { L1: 1 })],
   ])('refuses with %s an allocation the order cannot hold', (code, attempt) => {
     expect(outcomeCode(recordAllocation(placedOrder(), attempt))).toBe(code);
+  });
+});
+
+describe('recordBackorderFill', () => {
+  const fill = (trigger: string, units: Record<string, number>, minutes = 30) => ({
+    trigger,
+    filledAt: at(minutes),
+    warehouseId: 'WH-1',
+    lines: Object.entries(units).map(([lineId, quantity]) => ({ lineId, quantity })),
+  });
+
+  it('allocates a backordered order once fills reserve every unit, keeping the first-attempt result', () => {
+    const backordered = orderAfter(allocate(shortAllocation));
+    const partly = recordBackorderFill(backordered, fill('receipt:GR-1', { L1: 1 }));
+    expect(partly.ok && partly.order.status).toBe('BACKORDERED');
+    expect(partly.ok && partly.events.map((e) => [e.type, 'firstAttempt' in e && e.firstAttempt])).toEqual([
+      ['order-backordered', false],
+    ]);
+
+    const full = recordBackorderFill(accepted(partly), fill('receipt:GR-2', { L1: 1 }, 45));
+    expect(full.ok && full.order.status).toBe('ALLOCATED');
+    expect(full.ok && full.events.map((e) => [e.type, e.occurredAt])).toEqual([['order-allocated', at(45)]]);
+    expect(full.ok && full.order.latestAllocation?.lines).toEqual([
+      { lineId: 'L1', reservedQuantity: 3 },
+      { lineId: 'L2', reservedQuantity: 2 },
+    ]);
+    expect(full.ok && full.events[0].order.wasBackorderedAtFirstAttempt).toBe(true);
+    expect(full.ok && full.events[0].order.lines[0].reservedAtFirstAttempt).toBe(1);
+  });
+
+  it('gives the same fill sent again no effect', () => {
+    const once = orderAfter(allocate(shortAllocation), (order) =>
+      recordBackorderFill(order, fill('receipt:GR-1', { L1: 1 })),
+    );
+    const again = recordBackorderFill(once, fill('receipt:GR-1', { L1: 1 }));
+    expect(again.ok && again.outcome).toBe('duplicate');
+    expect(again.ok && again.order.latestAllocation?.lines[0].reservedQuantity).toBe(2);
+  });
+
+  it('ignores a fill before any allocation attempt is known', () => {
+    const result = recordBackorderFill(placedOrder(), fill('receipt:GR-1', { L1: 1 }));
+    expect(result.ok && result.outcome).toBe('duplicate');
+    expect(result.ok && result.order.status).toBe('PLACED');
+  });
+
+  it('refuses a fill that would reserve more than was ordered', () => {
+    const result = recordBackorderFill(
+      orderAfter(allocate(shortAllocation)),
+      fill('receipt:GR-1', { L1: 5 }),
+    );
+    expect(outcomeCode(result)).toBe('ORDER.OVER_ALLOCATION');
   });
 });
 

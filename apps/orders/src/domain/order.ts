@@ -83,6 +83,39 @@ export function recordAllocation(order: Order, allocation: OrderAllocation): Ord
   ]);
 }
 
+/** Units inventory reserved later for the order's backordered lines, as stock arrived. */
+export interface BackorderFill {
+  /** Inventory's trigger of the fill (the stock movement that made it possible): its identity. */
+  readonly trigger: string;
+  readonly filledAt: string;
+  readonly warehouseId: string;
+  /** Units reserved now, per line. */
+  readonly lines: readonly { readonly lineId: string; readonly quantity: number }[];
+}
+
+/**
+ * Records a backorder fill as the next allocation attempt: the latest attempt's reservations plus
+ * the fill's units, so a BACKORDERED order whose every unit is now reserved becomes ALLOCATED (a
+ * partial fill keeps it BACKORDERED and says so). The same fill again has no effect. A fill before
+ * any attempt is known has nothing to add to and is ignored: inventory publishes an order's first
+ * attempt before its fills, keyed by the order, so it arrives first.
+ */
+export function recordBackorderFill(order: Order, fill: BackorderFill): OrderCommandResult {
+  const latest = order.latestAllocation;
+  if (latest === null || (latest.fillTriggers ?? []).includes(fill.trigger)) return duplicate(order);
+  const filled = new Map(fill.lines.map((line) => [line.lineId, line.quantity]));
+  return recordAllocation(order, {
+    attempt: latest.attempt + 1,
+    allocatedAt: fill.filledAt,
+    warehouseId: fill.warehouseId,
+    fillTriggers: [...(latest.fillTriggers ?? []), fill.trigger],
+    lines: latest.lines.map((line) => ({
+      lineId: line.lineId,
+      reservedQuantity: line.reservedQuantity + (filled.get(line.lineId) ?? 0),
+    })),
+  });
+}
+
 /**
  * Records a shipment confirmation; idempotent by shipment id. Shipments are facts: goods that left
  * the warehouse are shipped, so a valid shipment is always recorded, before or after a
