@@ -99,6 +99,7 @@ describe('GET /kpis against the reference computation of §5', () => {
       expect(freshness).toEqual({
         newestEventTime: expect.stringMatching(/^2026-11-\d\dT/),
         lagByTopic: { 'opsline.orders': 0, 'opsline.returns': 0, 'opsline.inventory': 0 },
+        computedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       });
     },
   );

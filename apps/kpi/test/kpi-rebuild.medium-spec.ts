@@ -36,16 +36,36 @@ let stack: KpiStack;
 /** A statement on the service's own database. */
 const sql = (text: string): Promise<unknown> => stack.app.get(DataSource).query(text);
 
-/** The answer without `freshness` (its lag and newest event time are about the moment, not the model). */
-async function answer(url: string): Promise<unknown> {
+/** The answer as served, with `freshness` when it has one. */
+async function served(url: string): Promise<Record<string, unknown>> {
   const response = await stack.app.inject({ method: 'GET', url, headers: AUTH });
   expect([url, response.statusCode]).toEqual([url, 200]);
-  const body = response.json() as Record<string, unknown>;
-  if (!Array.isArray(body)) delete body.freshness;
-  return body;
+  return response.json() as Record<string, unknown>;
 }
 
-const answers = (): Promise<unknown[]> => Promise.all(URLS.map(answer));
+/** The answer without `freshness` (its lag and newest event time are about the moment, not the model). */
+function withoutFreshness(body: Record<string, unknown>): unknown {
+  if (Array.isArray(body)) return body;
+  const { freshness: _freshness, ...rest } = body;
+  return rest;
+}
+
+const answers = async (): Promise<unknown[]> => (await Promise.all(URLS.map(served))).map(withoutFreshness);
+
+/**
+ * The answers computed after `since` (identical `GET /kpis` questions share an answer for up to
+ * 250 ms, so right after a write an answer may still be the one from before it).
+ */
+async function answersSince(since: number): Promise<unknown[]> {
+  return waitFor('answers computed after the last write', async () => {
+    const bodies = await Promise.all(URLS.map(served));
+    const current = bodies.every((body) => {
+      const computedAt = (body.freshness as { computedAt?: string } | undefined)?.computedAt;
+      return computedAt === undefined || Date.parse(computedAt) >= since;
+    });
+    return current ? bodies.map(withoutFreshness) : undefined;
+  });
+}
 
 /** Every row of a table, as JSON text, in one order. */
 async function rowsOf(table: string): Promise<string[]> {
@@ -79,7 +99,7 @@ describe('POST /admin/read-models/rebuild', () => {
   });
 
   it('rebuilds into kpi_v2 while GET /kpis keeps answering, switches, and answers exactly as before', async () => {
-    const before = await answers();
+    const before = await answersSince(Date.now());
     const eventCount = inAggregateOrder(kpiScenario(20261125, 100)).length;
     expect(eventCount).toBeGreaterThan(300);
     const newestChangeBefore = Number(
@@ -190,13 +210,14 @@ describe('POST /admin/read-models/rebuild', () => {
       lines: [{ sku: 'SKU-A', quantity: 3, unitPriceMinor: 700 }],
     });
     const url = `/kpis?from=2026-11-19T00:00:00.000Z&to=2026-11-20T00:00:00.000Z&channel=webshop`;
-    const before = (await answer(url)) as { totals: { ordersPlaced: number } };
+    const before = withoutFreshness(await served(url)) as { totals: { ordersPlaced: number } };
     await stack.publish(story.events);
     // (the lag in freshness is cached for a second: wait for the order itself)
     await waitFor(
       'the order placed after the switch',
       async () =>
-        ((await answer(url)) as typeof before).totals.ordersPlaced === before.totals.ordersPlaced + 1
+        (withoutFreshness(await served(url)) as typeof before).totals.ordersPlaced ===
+        before.totals.ordersPlaced + 1
           ? true
           : undefined,
       30_000,
@@ -210,7 +231,7 @@ describe('POST /admin/read-models/rebuild', () => {
   });
 
   it('can rebuild again: kpi_v3 becomes live, kpi_v2 is kept, the first version is dropped', async () => {
-    const before = await answers();
+    const before = await answersSince(Date.now());
     expect((await post(AUTH)).json()).toMatchObject({ rebuildId: 'v3', targetSchema: 'kpi_v3' });
     await waitFor(
       'the second rebuild to switch',

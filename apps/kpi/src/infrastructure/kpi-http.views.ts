@@ -72,6 +72,13 @@ export class FreshnessView {
       "Messages not yet applied per topic (high-water mark − the group's committed offset); null when the broker cannot be asked",
   })
   lagByTopic!: Record<string, number | null>;
+
+  @ApiProperty({
+    example: '2026-11-22T23:59:12.250Z',
+    description:
+      'When this answer was computed: every fact committed before is in it. Identical questions share an answer for up to 250 ms (plus one recomputation).',
+  })
+  computedAt!: string;
 }
 
 export class KpiReportView {

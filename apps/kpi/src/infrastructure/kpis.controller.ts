@@ -10,7 +10,6 @@ import type { ReturnReasonShare } from '../domain/return-reasons';
 import { ConsumerLagReader } from './consumer-lag.reader';
 import { InventoryQueryDto, KpiQueryDto, ReturnReasonsQueryDto } from './kpi-http.dto';
 import { InventoryPositionView, KpiReportView, ReturnReasonView } from './kpi-http.views';
-import { KpiLookupRepository } from './kpi-lookup.repository';
 
 const CSV = 'text/csv; charset=utf-8';
 const iso = (time: string): string => new Date(time).toISOString();
@@ -20,7 +19,11 @@ function wantsCsv(format: string | undefined, accept: string | undefined): boole
 }
 
 export interface KpiReportWithFreshness extends KpiReport {
-  readonly freshness: { newestEventTime: string | null; lagByTopic: Record<string, number | null> };
+  readonly freshness: {
+    newestEventTime: string | null;
+    lagByTopic: Record<string, number | null>;
+    computedAt: string;
+  };
 }
 
 @ApiTags('kpis')
@@ -29,7 +32,6 @@ export class KpisController {
   constructor(
     private readonly getKpis: GetKpisUseCase,
     private readonly lookups: KpiLookupsUseCase,
-    private readonly lookupRepository: KpiLookupRepository,
     private readonly consumerLag: ConsumerLagReader,
   ) {}
 
@@ -51,7 +53,7 @@ export class KpisController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<KpiReportWithFreshness | string> {
-    const report = await this.getKpis.execute({
+    const { report, newestEventTime, computedAt } = await this.getKpis.answer({
       from: iso(query.from),
       to: iso(query.to),
       granularity: query.granularity ?? 'day',
@@ -63,11 +65,8 @@ export class KpisController {
       void reply.header('content-type', CSV);
       return kpiReportCsv(report);
     }
-    const [newestEventTime, lagByTopic] = await Promise.all([
-      this.lookupRepository.newestEventTime(),
-      this.consumerLag.lagByTopic(),
-    ]);
-    return { ...report, freshness: { newestEventTime, lagByTopic } };
+    const lagByTopic = await this.consumerLag.lagByTopic();
+    return { ...report, freshness: { newestEventTime, lagByTopic, computedAt } };
   }
 
   @Get('returns/reasons')

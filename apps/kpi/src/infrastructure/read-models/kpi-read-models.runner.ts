@@ -131,8 +131,9 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
 
   /** GET /admin/read-models/rebuild: the newest rebuild (null before the first). */
   async progress(): Promise<{ liveSchema: string; rebuild: RebuildProgress | null }> {
-    const newest = await this.versions.newestRebuild();
-    const liveSchema = this.live.tables.schema;
+    // both from the database, so a switch committed a moment ago shows in both at once
+    const [newest, live] = await Promise.all([this.versions.newestRebuild(), this.versions.live()]);
+    const liveSchema = live.schema;
     if (newest === null) return { liveSchema, rebuild: null };
     const remaining =
       newest.status === 'building'
