@@ -14,6 +14,7 @@
  *      days, warehouseId) at 200 req/s → p50/p99.
  * The broker runs in its own process, PostgreSQL is the test server (a fresh database, dropped after).
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -294,6 +295,41 @@ async function eventToVisible(
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * autocannon in a process of its own: in this one, the producer and the visibility poller would
+ * delay its clock and its sockets, and their delay would be counted as the API's.
+ */
+async function loadInOwnProcess(url: string, seconds: number): Promise<autocannon.Result> {
+  const args = [
+    require.resolve('autocannon/autocannon.js'),
+    '-j',
+    // enough connections that slow answers do not hold the offered rate below API_RATE
+    ...['-c', String(API_CONNECTIONS), '-R', String(API_RATE), '-d', String(seconds)],
+    ...Object.entries(AUTH).flatMap(([name, value]) => ['-H', `${name}=${value}`]),
+    url,
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`autocannon exited with ${code}`);
+  return JSON.parse(output) as autocannon.Result;
+}
+
+/** The kpi process's event-loop delay since its previous scrape, from prom-client's default metrics. */
+async function eventLoopLag(base: string): Promise<{ p50: string; p99: string; max: string }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const ms = (name: string) => {
+    const match = new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text);
+    return match === null ? 'n/a' : (Number(match[1]) * 1000).toFixed(0);
+  };
+  return {
+    p50: ms('nodejs_eventloop_lag_p50_seconds'),
+    p99: ms('nodejs_eventloop_lag_p99_seconds'),
+    max: ms('nodejs_eventloop_lag_max_seconds'),
+  };
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'opsline-kpi-bench-'));
   const [broker, db] = await Promise.all([
@@ -387,15 +423,9 @@ async function main(): Promise<void> {
 
     // 3. event→visible at 50% of the measured projection rate, with GET /kpis at 200 req/s meanwhile
     const loadRate = Math.max(1, Math.round(projectionRate / 2));
+    await eventLoopLag(base); // prom-client restarts its event-loop histogram at every scrape
     before = await meter.snapshot();
-    const api = autocannon({
-      url: `${base}${KPI_URL}`,
-      headers: AUTH,
-      // enough connections that slow answers do not hold the offered rate below API_RATE
-      connections: API_CONNECTIONS,
-      overallRate: API_RATE,
-      duration: LOAD_SECONDS,
-    });
+    const api = loadInOwnProcess(`${base}${KPI_URL}`, LOAD_SECONDS);
     const [visibility, apiResult] = await Promise.all([
       eventToVisible(producer, pg, rebuild.targetSchema, loadRate),
       api,
@@ -413,7 +443,20 @@ async function main(): Promise<void> {
         `${non2xx} not 2xx/errors, p50 ${apiResult.latency.p50} ms, p90 ${apiResult.latency.p90} ms, ` +
         `p99 ${apiResult.latency.p99} ms, max ${apiResult.latency.max} ms`,
     );
+    const lag = await eventLoopLag(base);
+    console.log(
+      `   kpi process event-loop delay during 3 (its own /metrics): p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms`,
+    );
     console.log(`  ${cpuLine(loadCpu)}`);
+
+    // the same API load with nothing being ingested, to tell the queries' cost from the contention
+    await eventLoopLag(base);
+    const idle = await loadInOwnProcess(`${base}${KPI_URL}`, 5);
+    const idleLag = await eventLoopLag(base);
+    console.log(
+      `   the same GET /kpis load for 5 s with no ingestion: p50 ${idle.latency.p50} ms, p90 ${idle.latency.p90} ms, ` +
+        `p99 ${idle.latency.p99} ms, max ${idle.latency.max} ms; event-loop delay p99 ${idleLag.p99} ms`,
+    );
 
     const lines: [string, number, boolean][] = [
       [

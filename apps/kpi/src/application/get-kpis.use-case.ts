@@ -7,7 +7,7 @@ import { KpiLookupRepository } from '../infrastructure/kpi-lookup.repository';
 import { KpiQueryRepository } from '../infrastructure/kpi-query.repository';
 import type { LiveTables } from '../infrastructure/kpi-tables';
 import { LiveKpiTables } from '../infrastructure/read-models/read-model-versions.repository';
-import { RecentAnswers } from './recent-answers';
+import { RecentAnswers } from '../infrastructure/recent-answers';
 
 /** 400 naming `from` unless from < to. */
 export function assertFromBeforeTo(from: string, to: string): void {

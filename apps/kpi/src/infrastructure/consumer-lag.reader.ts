@@ -5,6 +5,7 @@ import { withTimeout } from '@opsline/platform';
 import { Admin, Kafka } from 'kafkajs';
 import type { CommittedOffsets, HighWaterMarks } from '../domain/rebuild-progress';
 import { LiveKpiTables } from './read-models/read-model-versions.repository';
+import { RecentAnswers } from './recent-answers';
 
 /** The topics the KPI read models are built from. */
 export const KPI_SOURCE_TOPICS = [ORDERS_TOPIC, RETURNS_TOPIC, INVENTORY_TOPIC] as const;
@@ -29,23 +30,24 @@ export function lagOfTopic(
 /**
  * `freshness.lagByTopic` of `GET /kpis`: what the `opsline_consumer_lag` gauge measures (high-water
  * mark minus committed offset), asked of the broker when the answer is built rather than at the last
- * batch, so an idle consumer reports 0 and a stalled one its real backlog. Cached for a second.
+ * batch, so an idle consumer reports 0 and a stalled one its real backlog. Shared for a second,
+ * and while it is asked again the previous answer is served (no request waits on the broker once
+ * one answer is in; an unreachable broker gives `null` lags after a second).
  */
 @Injectable()
 export class ConsumerLagReader implements OnModuleDestroy {
   private readonly logger = new Logger('ConsumerLag');
   private admin: Admin | null = null;
-  private cached: { at: number; lag: Promise<Record<string, number | null>> } | null = null;
+  private readonly recent = new RecentAnswers<Record<string, number | null>>(CACHE_MS, 1);
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     private readonly live: LiveKpiTables,
   ) {}
 
-  lagByTopic(): Promise<Record<string, number | null>> {
-    if (this.cached === null || Date.now() - this.cached.at > CACHE_MS)
-      this.cached = { at: Date.now(), lag: this.read() };
-    return withTimeout(this.cached.lag, BROKER_TIMEOUT_MS).catch(() => unknownLag());
+  async lagByTopic(): Promise<Record<string, number | null>> {
+    const answer = this.recent.get('lag', () => withTimeout(this.read(), BROKER_TIMEOUT_MS));
+    return (await answer.catch(() => null))?.value ?? unknownLag();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -101,7 +103,6 @@ export class ConsumerLagReader implements OnModuleDestroy {
       }
     } catch (error) {
       this.logger.warn({ msg: 'consumer lag unavailable', error: (error as Error).message });
-      this.cached = null;
       return unknownLag();
     }
     return result;
