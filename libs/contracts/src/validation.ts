@@ -90,6 +90,25 @@ function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * How deep an event may nest objects and arrays (the deepest payload, `data.lines[0].sku`, nests 4).
+ * Deeper input is refused before class-transformer and class-validator, which recurse and would
+ * overflow the stack on a few thousand levels.
+ */
+export const MAX_EVENT_DEPTH = 32;
+
+/** Whether `value` nests deeper than `limit`, found without recursion. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop() as [unknown, number];
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth + 1 > limit) return true;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
 function refused(field: string, rule: string, message: string): { ok: false; errors: FieldError[] } {
   return { ok: false, errors: [{ field, rule, message }] };
 }
@@ -169,6 +188,13 @@ class RegistryCloudEventValidator<TMap extends EventDataClassMap> implements Clo
     if (!isJsonObject(raw)) {
       const hint = Array.isArray(raw) ? ` (send several as ${CLOUDEVENTS_BATCH_CONTENT_TYPE})` : '';
       return refused(BODY_FIELD, VALIDATION_RULES.isObject, `a CloudEvent must be a JSON object${hint}`);
+    }
+    if (nestsDeeperThan(raw, MAX_EVENT_DEPTH)) {
+      return refused(
+        BODY_FIELD,
+        VALIDATION_RULES.maxDepth,
+        `a CloudEvent may nest objects and arrays at most ${MAX_EVENT_DEPTH} levels deep`,
+      );
     }
     const event = this.acceptQuickly(raw, options);
     return event ? this.upcastToLatest(event) : this.validateThoroughly(raw, options);

@@ -87,6 +87,11 @@ export type { HttpRequestLabels } from './metrics/platform-metrics';
 export { setupOpenApi, OPENAPI_PATH } from './openapi/openapi';
 export type { OpenApiOptions } from './openapi/openapi';
 export { JSON_MEDIA_TYPES } from './http/fastify-hooks';
+export {
+  installSecurityHeaders,
+  SECURITY_HEADERS,
+  DOCS_CONTENT_SECURITY_POLICY,
+} from './http/security-headers';
 
 export { bootstrapService, createPlatformApp } from './bootstrap/bootstrap-service';
 export type {

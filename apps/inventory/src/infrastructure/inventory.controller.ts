@@ -37,10 +37,18 @@ export class InventoryController {
 
   @Get('positions')
   @RequireScopes('inventory:read')
-  @ApiOperation({ summary: 'Current positions per warehouse × SKU, optionally filtered' })
+  @ApiOperation({
+    summary:
+      'Current positions per warehouse × SKU, optionally filtered; a warehouse-limited key only for its warehouse, named in warehouseId',
+  })
   @ApiOkResponse({ type: PositionView, isArray: true })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A filter is not a valid id' })
-  async positions(@Query() query: PositionsQuery): Promise<PositionView[]> {
+  async positions(
+    @Query() query: PositionsQuery,
+    @CurrentPrincipal() principal: Principal | undefined,
+  ): Promise<PositionView[]> {
+    // A warehouse-limited key reads only its warehouse, so it must name it.
+    if (principal !== undefined) assertWarehouseAllowed(principal, query.warehouseId);
     const rows = await this.repository.findPositions(this.dataSource.manager, query);
     return rows.map((row) => ({ ...row, belowReorderPoint: isBelowReorderPoint(row) }));
   }

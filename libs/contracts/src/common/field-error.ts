@@ -34,6 +34,8 @@ export const VALIDATION_RULES = {
   unknownType: 'unknownType',
   /** `type` is registered but not accepted here (another topic's event). */
   typeNotAccepted: 'typeNotAccepted',
+  /** The event nests objects or arrays deeper than any event type allows. */
+  maxDepth: 'maxDepth',
 } as const;
 
 /** class-validator constraint names that read better under another rule name. */

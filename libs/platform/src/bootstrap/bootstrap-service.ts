@@ -9,6 +9,7 @@ import {
   installHttpMetricsHook,
   registerJsonBodyParsers,
 } from '../http/fastify-hooks';
+import { installSecurityHeaders } from '../http/security-headers';
 import { correlationIdOfRequest } from '../logging/correlation-context';
 import { createPlatformLogger } from '../logging/platform-logger';
 import { PlatformNestLogger } from '../logging/platform-nest-logger';
@@ -61,7 +62,7 @@ export interface RunningService extends PlatformApp {
 
 /**
  * Creates and initializes the Nest application the way every service runs: Fastify with the configured
- * body limit, JSON (and CloudEvents) body parsing, correlation ids, HTTP metrics, the pino logger and
+ * body limit, JSON (and CloudEvents) body parsing, correlation ids, security headers, HTTP metrics, the pino logger and
  * OpenAPI at `/docs`. Medium tests may use it directly with `app.inject`; `main.ts` uses
  * {@link bootstrapService}.
  */
@@ -81,6 +82,7 @@ export async function createPlatformApp(options: BootstrapOptions): Promise<Plat
     const fastify = app.getHttpAdapter().getInstance();
     registerJsonBodyParsers(fastify);
     installCorrelationHooks(fastify);
+    installSecurityHeaders(fastify);
     installHttpMetricsHook(fastify, app.get(PlatformMetrics));
     setupOpenApi(app, { serviceName: options.name, version: options.version ?? defaultVersion() });
     const shutdownMonitor = new ShutdownMonitor();

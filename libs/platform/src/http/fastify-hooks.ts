@@ -1,5 +1,6 @@
 import type { FastifyBodyParser, FastifyInstance } from 'fastify';
 import { InvalidRequestError } from '../errors/domain-error';
+import { forbiddenPropertyError, tooDeepBodyError } from './json-body-limits';
 import {
   CORRELATION_ID_HEADER,
   CorrelationContext,
@@ -16,23 +17,27 @@ export const JSON_MEDIA_TYPES = [
 
 /**
  * Replaces Fastify's body parsers with one JSON parser for {@link JSON_MEDIA_TYPES} (within the
- * instance's `bodyLimit`), so CloudEvents bodies parse and bad JSON is a 400 with a stable code.
+ * instance's `bodyLimit`), so CloudEvents bodies parse and bad JSON is a 400 with a stable code, as is
+ * a body nesting deeper than `MAX_JSON_BODY_DEPTH` or carrying a `__proto__` key.
  */
 export function registerJsonBodyParsers(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   const parser: FastifyBodyParser<string> = (request, body, done) => {
     parseJson(request, body, (error, value) => {
       if (error === null) {
-        done(null, value);
+        const tooDeep = tooDeepBodyError(value);
+        if (tooDeep === undefined) done(null, value);
+        else done(tooDeep, undefined);
         return;
       }
       done(
-        body.length === 0
-          ? new InvalidRequestError(
-              'REQUEST.EMPTY_BODY',
-              'The request body is empty but its Content-Type is JSON',
-            )
-          : new InvalidRequestError('REQUEST.INVALID_JSON', 'The request body is not valid JSON'),
+        forbiddenPropertyError(body) ??
+          (body.length === 0
+            ? new InvalidRequestError(
+                'REQUEST.EMPTY_BODY',
+                'The request body is empty but its Content-Type is JSON',
+              )
+            : new InvalidRequestError('REQUEST.INVALID_JSON', 'The request body is not valid JSON')),
         undefined,
       );
     });
