@@ -96,6 +96,7 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
     await this.liveConsumer.start();
     this.logger.log({ msg: 'consuming', schema: live.schema, group: live.consumerGroup });
     this.refreshTimer = setInterval(() => void this.live.refresh().catch(() => undefined), LIVE_REFRESH_MS);
+    this.refreshTimer.unref();
     // A rebuild interrupted by a restart goes on from its group's committed offsets.
     const building = await this.versions.building();
     if (building !== null) this.runRebuild(building);
@@ -171,7 +172,11 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
     this.logger.log({ msg: 'rebuilding', schema: version.schema, marks: version.highWaterMarks });
     consumer
       .start()
-      .then(() => this.watch(version))
+      .then(async () => {
+        // a shutdown that came while the consumer was still joining its group could not stop it
+        if (this.stopping) await consumer.stop();
+        else this.watch(version);
+      })
       .catch((error: Error) => this.fail(version, error));
   }
 
@@ -195,6 +200,7 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
           this.watch(version);
         });
     }, PROGRESS_POLL_MS);
+    this.progressTimer.unref();
   }
 
   /**
