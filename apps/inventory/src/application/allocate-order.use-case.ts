@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OrdersOrderPlacedV1 } from '@opsline/contracts';
-import { Outbox, OutboxEntry } from '@opsline/messaging';
+import { EventCause, Outbox, OutboxEntry } from '@opsline/messaging';
 import { UnprocessableError } from '@opsline/platform';
 import { EntityManager } from 'typeorm';
 import { allocateOrder } from '../domain/allocation';
@@ -11,7 +11,7 @@ import { StockLevel } from '../domain/reorder-policy';
 import { StockLedgerEntry } from '../domain/stock-ledger';
 import { InventoryRepository, LockedLevel, positionKeyOf } from '../infrastructure/inventory.repository';
 import { StockPosition, withReservationChanges } from '../domain/stock-position';
-import { EventCause, inventoryOutboxEntries } from './inventory-wire-events';
+import { inventoryOutboxEntries } from './inventory-wire-events';
 import { settlePosition } from './settle-positions';
 
 /** An order without a warehouse while inventory knows none: it cannot be allocated (dead-lettered). */

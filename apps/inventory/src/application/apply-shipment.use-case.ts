@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ShipmentConfirmedV1 } from '@opsline/contracts';
-import { Outbox } from '@opsline/messaging';
+import { EventCause, Outbox } from '@opsline/messaging';
 import { EntityManager } from 'typeorm';
 import { consumeForShipment } from '../domain/backorder-queue';
 import { computeStockPosition, openReservationOf, StockLedgerView } from '../domain/stock-position';
 import { InventoryRepository } from '../infrastructure/inventory.repository';
-import { EventCause, inventoryOutboxEntries } from './inventory-wire-events';
+import { inventoryOutboxEntries } from './inventory-wire-events';
 import { PositionSettler, touchedPositionsOf } from './settle-positions';
 
 /** A shipment confirmation from the WMS. */

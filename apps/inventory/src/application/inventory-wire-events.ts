@@ -16,24 +16,10 @@ import {
   InventoryStockReservedV1,
   InventoryStockShippedV1,
 } from '@opsline/contracts';
-import { ConsumedEvent, OutboxEntry } from '@opsline/messaging';
+import { EventCause, OutboxEntry } from '@opsline/messaging';
 import { randomUUID } from 'node:crypto';
 import type { LineAllocation } from '../domain/allocation';
 import { inventoryEventSubject, type InventoryDomainEvent } from '../domain/inventory-events';
-
-/** Where the events of one applied input came from (CloudEvents causation and correlation). */
-export interface EventCause {
-  readonly eventId: string;
-  readonly correlationId?: string;
-}
-
-/** The cause of what a consumed event leads to: its id, and its correlation id if any. */
-export function causeOf(event: ConsumedEvent): EventCause {
-  return {
-    eventId: event.id,
-    ...(event.correlationid === undefined ? {} : { correlationId: event.correlationid }),
-  };
-}
 
 type WireEvent =
   | { type: typeof INVENTORY_STOCK_RESERVED_V1; data: InventoryStockReservedV1 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { GoodsReceivedV1, ReturnInspectedV1, StockAdjustedV1, StockCountedV1 } from '@opsline/contracts';
-import { Outbox } from '@opsline/messaging';
+import { EventCause, Outbox } from '@opsline/messaging';
 import { EntityManager } from 'typeorm';
 import { StockLedgerEntry } from '../domain/stock-ledger';
 import { InventoryRepository } from '../infrastructure/inventory.repository';
-import { EventCause, inventoryOutboxEntries } from './inventory-wire-events';
+import { inventoryOutboxEntries } from './inventory-wire-events';
 import { PositionSettler, touchedPositionsOf } from './settle-positions';
 
 /** A WMS stock movement to apply: its ledger entries, and the event they come from. */

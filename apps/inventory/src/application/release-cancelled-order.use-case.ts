@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { OrdersOrderCancelledV1 } from '@opsline/contracts';
-import { Outbox } from '@opsline/messaging';
+import { EventCause, Outbox } from '@opsline/messaging';
 import { EntityManager } from 'typeorm';
 import { OpenOrderLine, releaseCancelledOrder } from '../domain/backorder-queue';
 import { computeStockPosition, openReservationOf } from '../domain/stock-position';
 import { InventoryRepository } from '../infrastructure/inventory.repository';
-import { EventCause, inventoryOutboxEntries } from './inventory-wire-events';
+import { inventoryOutboxEntries } from './inventory-wire-events';
 import { PositionSettler, touchedPositionsOf } from './settle-positions';
 
 /** An order the orders service cancelled (`opsline.orders.order-cancelled.v1`). */

@@ -7,13 +7,13 @@ import {
 } from '@opsline/contracts';
 import {
   BatchHandlerContext,
+  causeOf,
   ConsumedEvent,
   HandlerContext,
   OnEvent,
   OnEventBatch,
 } from '@opsline/messaging';
 import { AllocateOrderUseCase } from '../application/allocate-order.use-case';
-import { causeOf } from '../application/inventory-wire-events';
 import { ReleaseCancelledOrderUseCase } from '../application/release-cancelled-order.use-case';
 
 /** Orders announced and cancelled on `opsline.orders`, each applied in the consumer's transaction. */

@@ -11,9 +11,8 @@ import {
   StockAdjustedV1,
   StockCountedV1,
 } from '@opsline/contracts';
-import { ConsumedEvent, HandlerContext, OnEvent } from '@opsline/messaging';
+import { causeOf, ConsumedEvent, HandlerContext, OnEvent } from '@opsline/messaging';
 import { ApplyShipmentUseCase } from '../application/apply-shipment.use-case';
-import { causeOf } from '../application/inventory-wire-events';
 import {
   adjustmentEntry,
   countEntry,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConsumedEvent, Outbox, OutboxEntry, outboxDeadLetter } from '@opsline/messaging';
+import { causeOf, ConsumedEvent, Outbox, outboxDeadLetter, OutboxEntry } from '@opsline/messaging';
 import { EntityManager } from 'typeorm';
 import { inReapplicationOrder } from '../domain/pending-events';
 import { Order } from '../domain/order-state';
@@ -151,13 +151,6 @@ function parkedEventOf(event: ConsumedEvent, orderId: string, from: ConsumedFrom
     businessTime: event.time,
     arrivedAt: new Date().toISOString(),
     payload: { ...event },
-  };
-}
-
-function causeOf(event: ConsumedEvent): OrderEventCause {
-  return {
-    eventId: event.id,
-    ...(event.correlationid === undefined ? {} : { correlationId: event.correlationid }),
   };
 }
 

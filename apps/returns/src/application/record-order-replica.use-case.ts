@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ConsumedEvent } from '@opsline/messaging';
+import { causeOf, ConsumedEvent } from '@opsline/messaging';
 import { EntityManager } from 'typeorm';
 import { applyOrderSnapshot, OrderReplica, OrderSnapshot } from '../domain/order-replica';
 import { ReturnRepository } from '../infrastructure/return.repository';
 import { DecideReturnService } from './decide-return.service';
-import { causeOf } from './record-warehouse-fact.use-case';
 
 /** The fields every `opsline.orders` event carries (the whole order), plus a shipment's own. */
 interface OrderEventData {

@@ -5,7 +5,7 @@ import {
   ReturnInspectedV1,
   ReturnReceivedV1,
 } from '@opsline/contracts';
-import { ConsumedEvent, Outbox, OutboxEntry, outboxDeadLetter } from '@opsline/messaging';
+import { causeOf, ConsumedEvent, Outbox, outboxDeadLetter, OutboxEntry } from '@opsline/messaging';
 import { EntityManager } from 'typeorm';
 import { inspectReturn, receiveReturn, Return, ReturnResult } from '../domain/return';
 import { ParkedWarehouseEvent, ReturnRepository } from '../infrastructure/return.repository';
@@ -105,13 +105,6 @@ export class RecordWarehouseFactUseCase {
       this.settings.restockingFeePercent,
     );
   }
-}
-
-export function causeOf(event: ConsumedEvent): { eventId: string; correlationId?: string } {
-  return {
-    eventId: event.id,
-    ...(event.correlationid === undefined ? {} : { correlationId: event.correlationid }),
-  };
 }
 
 /** The parked CloudEvent as the consumer handed it over. */

@@ -13,6 +13,20 @@ export interface ConsumedEvent {
   readonly causationid?: string;
 }
 
+/** Where what a consumed event leads to came from (CloudEvents causation and correlation). */
+export interface EventCause {
+  readonly eventId: string;
+  readonly correlationId?: string;
+}
+
+/** The cause of what a consumed event leads to: its id, and its correlation id if any. */
+export function causeOf(event: ConsumedEvent): EventCause {
+  return {
+    eventId: event.id,
+    ...(event.correlationid === undefined ? {} : { correlationId: event.correlationid }),
+  };
+}
+
 export interface FieldError {
   readonly field: string;
   readonly rule: string;
