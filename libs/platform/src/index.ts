@@ -30,6 +30,8 @@ export {
 } from './auth/auth.decorators';
 export type { AuthenticatedRequest } from './auth/auth.decorators';
 export { ApiKeyGuard } from './auth/api-key.guard';
+export { RateLimiter } from './auth/rate-limiter';
+export type { RateLimitSettings, RateDecision } from './auth/rate-limiter';
 
 export {
   DomainError,
@@ -42,6 +44,7 @@ export {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ServiceUnavailableError,
+  TooManyRequestsError,
   RequestValidationError,
   HTTP_STATUS_BY_CATEGORY,
 } from './errors/domain-error';
@@ -91,6 +94,7 @@ export {
   installSecurityHeaders,
   SECURITY_HEADERS,
   DOCS_CONTENT_SECURITY_POLICY,
+  DASHBOARD_CONTENT_SECURITY_POLICY,
 } from './http/security-headers';
 
 export { bootstrapService, createPlatformApp } from './bootstrap/bootstrap-service';

@@ -16,6 +16,7 @@ import { DataSource } from 'typeorm';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import { ApiKeyTable, DEV_API_KEY } from './auth/api-key-table';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { RateLimiter } from './auth/rate-limiter';
 import { ServiceEnvironment } from './config/service-environment';
 import { PlatformExceptionFilter } from './errors/platform-exception.filter';
 import { createPlatformValidationPipe } from './errors/validation.pipe';
@@ -84,6 +85,13 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         {
           provide: ApiKeyAuthenticator,
           useValue: new ApiKeyAuthenticator(ApiKeyTable.fromEnvironment(environment.OPSLINE_API_KEYS)),
+        },
+        {
+          provide: RateLimiter,
+          useValue: new RateLimiter({
+            ratePerSecond: environment.HTTP_RATE_LIMIT_PER_SECOND,
+            burst: environment.HTTP_RATE_LIMIT_BURST,
+          }),
         },
         { provide: MetricsRegistry, useFactory: createMetricsRegistry },
         {

@@ -291,6 +291,56 @@ describe('platform (keys configured, broker down)', () => {
   });
 });
 
+describe('platform rate limiting per API key', () => {
+  let service: RunningService;
+  const url = (path: string): string => `${service.url}${path}`;
+  const placeOrder = (key: string) =>
+    fetch(url('/test/orders'), {
+      method: 'POST',
+      ...json({ orderId: 'ORD-1', quantity: 1 }),
+      headers: bearer(key, { 'content-type': 'application/json' }),
+    });
+
+  beforeAll(async () => {
+    ({ service } = await startService({
+      OPSLINE_API_KEYS: KEYS,
+      KAFKA_BROKERS: `127.0.0.1:${await closedPort()}`,
+      HTTP_RATE_LIMIT_PER_SECOND: '1',
+      HTTP_RATE_LIMIT_BURST: '3',
+    }));
+  });
+
+  afterAll(async () => {
+    await service.shutdown();
+  });
+
+  it('answers 429 with Retry-After once a key has spent its burst, and other keys go on', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await placeOrder('k-orders')).status);
+    expect(statuses).toEqual([201, 201, 201, 429]);
+
+    const refused = await placeOrder('k-orders');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await refused.json()).toEqual({
+      error: { code: 'REQUEST.RATE_LIMITED', message: expect.stringMatching(/retry in \d+ s/) },
+    });
+    expect((await placeOrder('k-admin')).status).toBe(201);
+  });
+
+  it('spends the budget of an address that sends unknown keys, then answers 429 instead of 401', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await placeOrder(`guess-${i}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+  });
+
+  it('never limits the public health and metrics routes', async () => {
+    const statuses = [];
+    for (let i = 0; i < 10; i++) statuses.push((await fetch(url('/health/live'))).status);
+    expect(new Set(statuses)).toEqual(new Set([200]));
+  });
+});
+
 describe('platform (no keys configured, broker up)', () => {
   let service: RunningService;
   let logs: LogCapture;

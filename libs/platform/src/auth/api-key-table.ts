@@ -14,6 +14,8 @@ export interface ScopeGrant {
 
 /** A configured key, identified in logs by `label` (never by the key itself). */
 export interface ApiKeyEntry {
+  /** Unique per configured key: its position in `OPSLINE_API_KEYS` (`#3`), or `dev`. */
+  readonly id: string;
   readonly label: string;
   readonly grants: readonly ScopeGrant[];
 }
@@ -71,7 +73,7 @@ export class ApiKeyTable {
 
   /** The single-machine default: {@link DEV_API_KEY} with the admin scope. */
   static devDefault(): ApiKeyTable {
-    const entry: ApiKeyEntry = { label: DEV_API_KEY, grants: [{ scope: ADMIN_SCOPE }] };
+    const entry: ApiKeyEntry = { id: 'dev', label: DEV_API_KEY, grants: [{ scope: ADMIN_SCOPE }] };
     return new ApiKeyTable(new Map([[digestOf(DEV_API_KEY), entry]]), true);
   }
 
@@ -109,7 +111,7 @@ function parseEntry(raw: string, position: number): { key: string; entry: ApiKey
     if (typeof grant === 'string') return `${where}: ${grant}`;
     grants.push(grant);
   }
-  return { key, entry: { label, grants } };
+  return { key, entry: { id: `#${position}`, label, grants } };
 }
 
 function parseGrant(text: string): ScopeGrant | string {

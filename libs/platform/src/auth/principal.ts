@@ -6,6 +6,8 @@ import { ADMIN_SCOPE, type ApiKeyEntry, type ScopeGrant } from './api-key-table'
  * scopes the route required, and the warehouses those scopes cover (`null` = every warehouse).
  */
 export interface Principal {
+  /** Unique per configured key (see `ApiKeyEntry.id`); `keyLabel` is for logs and may repeat. */
+  readonly keyId: string;
   readonly keyLabel: string;
   readonly isAdmin: boolean;
   readonly grants: readonly ScopeGrant[];
@@ -31,6 +33,7 @@ export function authorizeKey(entry: ApiKeyEntry, requiredScopes: readonly string
   return {
     allowed: true,
     principal: {
+      keyId: entry.id,
       keyLabel: entry.label,
       isAdmin,
       grants: entry.grants,

@@ -12,6 +12,8 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 
 /** 1 MiB: the default request body limit. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+export const DEFAULT_RATE_LIMIT_PER_SECOND = 1000;
+export const DEFAULT_RATE_LIMIT_BURST = 2000;
 /** The longest a graceful shutdown may take before the process is forced out. */
 export const MAX_SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -76,6 +78,20 @@ export class ServiceEnvironment {
   @Type(() => Number)
   @IsIntInRange(1, 1024 * 1024 * 1024)
   HTTP_BODY_LIMIT_BYTES = DEFAULT_BODY_LIMIT_BYTES;
+
+  /**
+   * Requests per second each API key may make to this instance, sustained (default 1000; 0 turns
+   * limiting off). Requests without a valid key are limited the same way per client address.
+   * Past the limit the answer is 429 with `Retry-After`.
+   */
+  @Type(() => Number)
+  @IsIntInRange(0, 1_000_000)
+  HTTP_RATE_LIMIT_PER_SECOND = DEFAULT_RATE_LIMIT_PER_SECOND;
+
+  /** Requests a key may make at once before the sustained rate applies (default 2000). */
+  @Type(() => Number)
+  @IsIntInRange(1, 10_000_000)
+  HTTP_RATE_LIMIT_BURST = DEFAULT_RATE_LIMIT_BURST;
 
   /** How long a graceful shutdown may take before the process is forced out (default and max 10 s). */
   @Type(() => Number)

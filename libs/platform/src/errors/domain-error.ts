@@ -11,6 +11,7 @@ export type ErrorCategory =
   | 'conflict'
   | 'payload-too-large'
   | 'unsupported-media-type'
+  | 'too-many-requests'
   | 'unavailable';
 
 /** HTTP status for each {@link ErrorCategory}. */
@@ -23,6 +24,7 @@ export const HTTP_STATUS_BY_CATEGORY: Readonly<Record<ErrorCategory, number>> = 
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   unprocessable: 422,
+  'too-many-requests': 429,
   unavailable: 503,
 };
 
@@ -112,6 +114,20 @@ export class PayloadTooLargeError extends DomainError {
 /** The request body's media type is not accepted (415). */
 export class UnsupportedMediaTypeError extends DomainError {
   readonly category = 'unsupported-media-type';
+}
+
+/** The caller sent more requests than its rate limit allows (429); `Retry-After` says when to try again. */
+export class TooManyRequestsError extends DomainError {
+  readonly category = 'too-many-requests';
+
+  constructor(
+    code: string,
+    message: string,
+    /** Whole seconds until a retry can succeed. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, message);
+  }
 }
 
 /** A dependency is down; the client may retry later (503). */

@@ -15,6 +15,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   RequestValidationError,
+  TooManyRequestsError,
   UnauthorizedError,
   UnprocessableError,
 } from './domain-error';
@@ -61,6 +62,13 @@ describe('toErrorResponse', () => {
     expect(toErrorResponse(new UnauthorizedError('AUTH.MISSING_KEY', 'x')).headers).toEqual({
       'www-authenticate': 'Bearer realm="opsline"',
     });
+  });
+
+  it('says when to retry on 429', () => {
+    const response = toErrorResponse(new TooManyRequestsError('REQUEST.RATE_LIMITED', 'slow down', 7));
+    expect(response.status).toBe(429);
+    expect(response.headers).toEqual({ 'retry-after': '7' });
+    expect(response.body).toEqual({ error: { code: 'REQUEST.RATE_LIMITED', message: 'slow down' } });
   });
 
   it('lists the offending fields of a validation error', () => {

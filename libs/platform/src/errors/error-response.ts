@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { DomainError, type FieldError } from './domain-error';
+import { DomainError, type FieldError, TooManyRequestsError } from './domain-error';
 
 /** The JSON body of every error answer: `{ "error": { code, message, fields? } }`. */
 export interface ErrorResponseBody {
@@ -58,7 +58,10 @@ export function toErrorResponse(exception: unknown, context: ErrorContext = {}):
       exception.fields === undefined
         ? { code: exception.code, message: exception.message }
         : { code: exception.code, message: exception.message, fields: exception.fields };
-    return respond(status, { error });
+    const response = respond(status, { error });
+    return exception instanceof TooManyRequestsError
+      ? { ...response, headers: { 'retry-after': String(exception.retryAfterSeconds) } }
+      : response;
   }
   const status = httpStatusOf(exception);
   if (status === undefined || status >= 500) {
