@@ -11,7 +11,9 @@
  *   3. under load for BENCH_SECONDS (default 10): new orders produced at 50% of the rate measured in 1,
  *      each one's due time against the moment its row is in the live fact table GET /kpis reads
  *      (polled every 20 ms) → event→visible p50/p99; meanwhile autocannon sends GET /kpis (day, 90
- *      days, warehouseId) at 200 req/s → p50/p99.
+ *      days, warehouseId) at 200 req/s → p50/p99. The API is served by a second kpi process with
+ *      KPI_ROLE=api beside the projector (as a deployment that cares about read latency runs it);
+ *      BENCH_KPI_API=same sends the API load to the projecting process instead.
  * The broker runs in its own process, PostgreSQL is the test server (a fresh database, dropped after).
  */
 import { spawn } from 'node:child_process';
@@ -59,6 +61,8 @@ const API_CONNECTIONS = 50;
 const BATCH = 500;
 const PARTITIONS = 3;
 const PORT = Number(process.env.BENCH_PORT ?? 3114);
+/** `separate` (default): GET /kpis load on a KPI_ROLE=api process; `same`: on the projecting one. */
+const API_PROCESS = process.env.BENCH_KPI_API === 'same' ? 'same' : 'separate';
 const BASELINE_SCHEMA = 'kpibench';
 const AUTH = { authorization: 'Bearer dev-key' };
 const KPI_URL =
@@ -339,13 +343,17 @@ async function main(): Promise<void> {
   const admin = new Client({ connectionString: db.server.adminUrl, application_name: 'kpi-bench-cpu' });
   const pg = new Client({ connectionString: db.url, application_name: 'kpi-bench-poller' });
   let service: ServiceProcess | undefined;
+  let apiService: ServiceProcess | undefined;
   let producer: Producer | undefined;
   const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
   try {
     await admin.connect();
     await pg.connect();
     const meter = new CpuMeter(broker, admin, db.databaseName, () =>
-      service?.pid === undefined ? [] : [{ name: 'kpi', pid: service.pid }],
+      [
+        { name: 'kpi', pid: service?.pid },
+        { name: 'kpi-api', pid: apiService?.pid },
+      ].filter((child): child is { name: string; pid: number } => child.pid !== undefined),
     );
     const kafka = new Kafka({ brokers: [broker.address], clientId: 'kpi-bench', logLevel: logLevel.NOTHING });
     const kafkaAdmin = kafka.admin();
@@ -378,6 +386,20 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${PORT}`;
     await waitUntil('kpi ready', async () => {
       const response = await fetch(`${base}/health/ready`).catch(() => undefined);
+      return response?.status === 200;
+    });
+    if (API_PROCESS === 'separate') {
+      apiService = new ServiceProcess(
+        'kpi',
+        PORT + 1,
+        { DATABASE_URL: db.url, KAFKA_BROKERS: broker.address, LOG_LEVEL: 'warn', KPI_ROLE: 'api' },
+        (line) => process.stderr.write(`api ${line}\n`),
+      );
+      apiService.start();
+    }
+    const apiBase = API_PROCESS === 'separate' ? `http://127.0.0.1:${PORT + 1}` : base;
+    await waitUntil('kpi API ready', async () => {
+      const response = await fetch(`${apiBase}/health/ready`).catch(() => undefined);
       return response?.status === 200;
     });
 
@@ -423,9 +445,11 @@ async function main(): Promise<void> {
 
     // 3. event→visible at 50% of the measured projection rate, with GET /kpis at 200 req/s meanwhile
     const loadRate = Math.max(1, Math.round(projectionRate / 2));
-    await eventLoopLag(base); // prom-client restarts its event-loop histogram at every scrape
+    // the API process reads the rebuilt version once it has refreshed (every 5 s)
+    await sleep(API_PROCESS === 'separate' ? 5_500 : 0);
+    await eventLoopLag(apiBase); // prom-client restarts its event-loop histogram at every scrape
     before = await meter.snapshot();
-    const api = loadInOwnProcess(`${base}${KPI_URL}`, LOAD_SECONDS);
+    const api = loadInOwnProcess(`${apiBase}${KPI_URL}`, LOAD_SECONDS);
     const [visibility, apiResult] = await Promise.all([
       eventToVisible(producer, pg, rebuild.targetSchema, loadRate),
       api,
@@ -438,21 +462,22 @@ async function main(): Promise<void> {
         `${visibility.p99.toFixed(0)} ms, max ${visibility.max.toFixed(0)} ms`,
     );
     console.log(
-      `   GET ${KPI_URL} at ${API_RATE} req/s offered (autocannon, ${API_CONNECTIONS} connections): ` +
+      `   GET ${KPI_URL} at ${API_RATE} req/s offered (autocannon, ${API_CONNECTIONS} connections, ` +
+        `${API_PROCESS === 'separate' ? 'a KPI_ROLE=api process' : 'the projecting process'}): ` +
         `${apiResult.requests.total} requests (${Math.round(apiResult.requests.total / LOAD_SECONDS)}/s answered), ` +
         `${non2xx} not 2xx/errors, p50 ${apiResult.latency.p50} ms, p90 ${apiResult.latency.p90} ms, ` +
         `p99 ${apiResult.latency.p99} ms, max ${apiResult.latency.max} ms`,
     );
-    const lag = await eventLoopLag(base);
+    const lag = await eventLoopLag(apiBase);
     console.log(
-      `   kpi process event-loop delay during 3 (its own /metrics): p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms`,
+      `   API process event-loop delay during 3 (its own /metrics): p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms`,
     );
     console.log(`  ${cpuLine(loadCpu)}`);
 
     // the same API load with nothing being ingested, to tell the queries' cost from the contention
-    await eventLoopLag(base);
-    const idle = await loadInOwnProcess(`${base}${KPI_URL}`, 5);
-    const idleLag = await eventLoopLag(base);
+    await eventLoopLag(apiBase);
+    const idle = await loadInOwnProcess(`${apiBase}${KPI_URL}`, 5);
+    const idleLag = await eventLoopLag(apiBase);
     console.log(
       `   the same GET /kpis load for 5 s with no ingestion: p50 ${idle.latency.p50} ms, p90 ${idle.latency.p90} ms, ` +
         `p99 ${idle.latency.p99} ms, max ${idle.latency.max} ms; event-loop delay p99 ${idleLag.p99} ms`,
@@ -489,6 +514,7 @@ async function main(): Promise<void> {
     for (const [label, ratio, ok] of lines) console.log(`  ${label} = ${ratio.toFixed(2)}: ${verdict(ok)}`);
   } finally {
     await producer?.disconnect().catch(() => undefined);
+    await apiService?.stop(10_000);
     await service?.stop(10_000);
     await pg.end().catch(() => undefined);
     await admin.end().catch(() => undefined);

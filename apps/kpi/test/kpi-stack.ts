@@ -12,6 +12,8 @@ import { KpiModule } from '../src/kpi.module';
 export interface KpiStack {
   readonly app: NestFastifyApplication;
   readonly db: TestDatabase;
+  /** The broker's `host:port`, to start more processes of the service on the same system. */
+  readonly brokerAddress: string;
   publish(events: readonly TopicEvent[], chunkSize?: number): Promise<void>;
   /** Resolves once the service has committed every published message (lag 0 on every topic). */
   waitUntilApplied(): Promise<void>;
@@ -47,6 +49,7 @@ export async function startKpiStack(name: string, vars: Record<string, string> =
   return {
     app,
     db,
+    brokerAddress: broker.broker.address,
     async publish(events, chunkSize = 25) {
       // Chunks in sequence keep every aggregate's order (one key, one partition) and interleave topics.
       for (let i = 0; i < events.length; i += chunkSize) {

@@ -1,5 +1,10 @@
 import Fastify from 'fastify';
-import { DOCS_CONTENT_SECURITY_POLICY, installSecurityHeaders, SECURITY_HEADERS } from './security-headers';
+import {
+  DASHBOARD_CONTENT_SECURITY_POLICY,
+  DOCS_CONTENT_SECURITY_POLICY,
+  installSecurityHeaders,
+  SECURITY_HEADERS,
+} from './security-headers';
 
 async function serverWithRoutes() {
   const fastify = Fastify();
@@ -11,6 +16,8 @@ async function serverWithRoutes() {
   fastify.get('/docs', async (_request, reply) => reply.type('text/html').send('<html></html>'));
   fastify.get('/docs/swagger-ui-init.js', async (_request, reply) => reply.type('text/javascript').send('1'));
   fastify.get('/docs-json', async () => ({ openapi: '3.0.0' }));
+  fastify.get('/dashboard/', async (_request, reply) => reply.type('text/html').send('<html></html>'));
+  fastify.get('/dashboard/app.js', async (_request, reply) => reply.type('text/javascript').send('1'));
   await fastify.ready();
   return fastify;
 }
@@ -35,6 +42,34 @@ describe('installSecurityHeaders', () => {
     }
     expect(DOCS_CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
     expect(DOCS_CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    await fastify.close();
+  });
+
+  it('lets the dashboard load its own files and call the API of its origin, nothing inline, never framed', async () => {
+    const fastify = await serverWithRoutes();
+    for (const url of ['/dashboard', '/dashboard/', '/dashboard/app.js', '/dashboard/?warehouseId=WH-1']) {
+      const response = await fastify.inject({ method: 'GET', url });
+      expect({ url, csp: response.headers['content-security-policy'] }).toEqual({
+        url,
+        csp: DASHBOARD_CONTENT_SECURITY_POLICY,
+      });
+      expect(response.headers['x-frame-options']).toBe('DENY');
+    }
+    const dashboardsLookalike = await fastify.inject({ method: 'GET', url: '/dashboards' });
+    expect(dashboardsLookalike.headers['content-security-policy']).toBe(
+      SECURITY_HEADERS['content-security-policy'],
+    );
+    const directives = DASHBOARD_CONTENT_SECURITY_POLICY.split('; ');
+    expect(directives).toEqual(
+      expect.arrayContaining([
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+      ]),
+    );
+    expect(DASHBOARD_CONTENT_SECURITY_POLICY).not.toContain('unsafe-');
     await fastify.close();
   });
 });

@@ -20,12 +20,24 @@ export const DOCS_CONTENT_SECURITY_POLICY =
 
 const DOCS_UI_PATH = new RegExp(`^/${OPENAPI_PATH}(/|\\?|$)`);
 
+/**
+ * The kpi service's dashboard at `/dashboard` (static files, no data): its own scripts and styles,
+ * API calls to the same origin, nothing inline, never framed.
+ */
+export const DASHBOARD_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const DASHBOARD_PATH = /^\/dashboard(\/|\?|$)/;
+
 /** Sets {@link SECURITY_HEADERS} on every response (errors and 404s included) and drops `X-Powered-By`. */
 export function installSecurityHeaders(fastify: FastifyInstance): void {
   fastify.addHook('onSend', (request, reply, payload, done) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) void reply.header(name, value);
     if (DOCS_UI_PATH.test(request.url))
       void reply.header('content-security-policy', DOCS_CONTENT_SECURITY_POLICY);
+    if (DASHBOARD_PATH.test(request.url))
+      void reply.header('content-security-policy', DASHBOARD_CONTENT_SECURITY_POLICY);
     reply.removeHeader('x-powered-by');
     done(null, payload);
   });

@@ -27,6 +27,7 @@ import { ConsumerLagReader, KPI_SOURCE_TOPICS } from '../consumer-lag.reader';
 import { kpiBatchHandlers } from '../kpi-fact.handlers';
 import { KPI_SCHEMA, KpiTables } from '../kpi-tables';
 import { kpiFactTablesUpSql } from '../migrations/1764000000400-create-kpi-facts';
+import { KpiEnvironment } from '../../kpi.environment';
 import {
   LiveKpiTables,
   ReadModelVersion,
@@ -83,7 +84,13 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
     private readonly versions: ReadModelVersionsRepository,
     private readonly live: LiveKpiTables,
     private readonly offsets: ConsumerLagReader,
+    private readonly environment: KpiEnvironment,
   ) {}
+
+  /** `false` in an API-only process (`KPI_ROLE=api`): it reads the read models, the projector writes them. */
+  private get projects(): boolean {
+    return this.environment.KPI_ROLE !== 'api';
+  }
 
   /** Readers know the live version before the first request. */
   async onModuleInit(): Promise<void> {
@@ -92,14 +99,28 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
 
   async onApplicationBootstrap(): Promise<void> {
     const live = await this.live.refresh();
+    this.refreshTimer = setInterval(() => void this.refresh().catch(() => undefined), LIVE_REFRESH_MS);
+    this.refreshTimer.unref();
+    if (!this.projects) {
+      this.logger.log({ msg: 'serving the API only (KPI_ROLE=api)', schema: live.schema });
+      return;
+    }
     this.liveConsumer = this.consumerFor(live);
     await this.liveConsumer.start();
     this.logger.log({ msg: 'consuming', schema: live.schema, group: live.consumerGroup });
-    this.refreshTimer = setInterval(() => void this.live.refresh().catch(() => undefined), LIVE_REFRESH_MS);
-    this.refreshTimer.unref();
     // A rebuild interrupted by a restart goes on from its group's committed offsets.
+    await this.resumeRegisteredRebuild();
+  }
+
+  /** Follows switches made by another process, and picks up rebuilds an API process registered. */
+  private async refresh(): Promise<void> {
+    await this.live.refresh();
+    if (this.projects && this.rebuild === null && !this.stopping) await this.resumeRegisteredRebuild();
+  }
+
+  private async resumeRegisteredRebuild(): Promise<void> {
     const building = await this.versions.building();
-    if (building !== null) this.runRebuild(building);
+    if (building !== null && this.rebuild === null) this.runRebuild(building);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -126,7 +147,8 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
       await this.versions.markFailed(version.version, (error as Error).message);
       throw error;
     }
-    this.runRebuild(version);
+    // an API process leaves it registered; the projector starts it within LIVE_REFRESH_MS
+    if (this.projects) this.runRebuild(version);
     return this.progressOf(version, remainingByTopic(marks, {}));
   }
 
