@@ -37,14 +37,16 @@ describe.each(SERVICE_NAMES)('%s', (service) => {
     const app = system.apps[service];
     const get = (key: string) =>
       app.inject({ method: 'GET', url: READ_ROUTE[service], headers: bearer(key) });
-    const statuses: number[] = [];
-    for (let i = 0; i <= BURST; i++) statuses.push((await get(KEYS.admin)).statusCode);
-    expect(statuses).toEqual([...Array<number>(BURST).fill(200), 429]);
+    // all at once: sent one by one, slow answers would let the budget refill (1 a second) in between
+    const statuses = await Promise.all(Array.from({ length: BURST + 1 }, () => get(KEYS.admin)));
+    expect(statuses.map((response) => response.statusCode).sort()).toEqual([
+      ...Array<number>(BURST).fill(200),
+      429,
+    ]);
 
-    const refused = await get(KEYS.admin);
-    expect(refused.statusCode).toBe(429);
-    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(refused.json()).toMatchObject({ error: { code: 'REQUEST.RATE_LIMITED' } });
+    const refused = statuses.find((response) => response.statusCode === 429);
+    expect(Number(refused?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(refused?.json()).toMatchObject({ error: { code: 'REQUEST.RATE_LIMITED' } });
 
     const other = KEYS.allBut['returns:write'];
     expect((await get(other)).statusCode).toBe(200);
@@ -61,8 +63,8 @@ it('limits the ingest twins per key too', async () => {
       headers: { ...bearer(key), 'content-type': 'application/cloudevents-batch+json' },
       payload: '[]',
     });
-  const statuses: number[] = [];
-  for (let i = 0; i <= BURST; i++) statuses.push((await post()).statusCode);
-  expect(statuses.slice(0, BURST).every((status) => status !== 429)).toBe(true);
-  expect(statuses[BURST]).toBe(429);
+  const statuses = (await Promise.all(Array.from({ length: BURST + 1 }, post))).map(
+    (response) => response.statusCode,
+  );
+  expect(statuses.filter((status) => status === 429)).toHaveLength(1);
 });
