@@ -14,7 +14,13 @@ import { InventoryController } from './infrastructure/inventory.controller';
 import { InventoryRepository } from './infrastructure/inventory.repository';
 import { CreateInventory1764000000300 } from './infrastructure/migrations/1764000000300-create-inventory';
 import { OrderEventsHandler } from './infrastructure/order-events.handler';
+import { PositionReconciliationController } from './infrastructure/position-reconciliation.controller';
+import {
+  INVENTORY_RECONCILIATION_INTERVAL,
+  PositionReconciliationRunner,
+} from './infrastructure/position-reconciliation.runner';
 import { WarehouseEventsHandler } from './infrastructure/warehouse-events.handler';
+import { RunPositionLocks } from './infrastructure/run-position-locks';
 
 /** Every WMS event type: they all arrive on the warehouse ingest topic. */
 const WAREHOUSE_EVENT_TYPES = INGEST_TOPIC_EVENT_TYPES[INGEST_WAREHOUSE_TOPIC];
@@ -43,9 +49,16 @@ export class InventoryModule {
         SetReorderPolicyUseCase,
         WarehouseEventsHandler,
         OrderEventsHandler,
+        RunPositionLocks,
+        PositionReconciliationRunner,
+        {
+          provide: INVENTORY_RECONCILIATION_INTERVAL,
+          useValue: environment.INVENTORY_RECONCILIATION_INTERVAL_MS,
+        },
       ],
       controllers: [
         InventoryController,
+        PositionReconciliationController,
         createIngestController({
           path: 'warehouse',
           topic: INGEST_WAREHOUSE_TOPIC,

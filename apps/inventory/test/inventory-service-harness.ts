@@ -158,9 +158,15 @@ export function positionMatching(
   };
 }
 
-export function publishedOf(type: string, subject: string): () => Published[] | undefined {
+export function publishedOf(
+  type: string,
+  subject: string,
+  matches: (event: Published) => boolean = () => true,
+): () => Published[] | undefined {
   return () => {
-    const found = published.filter((event) => event.type === type && event.subject === subject);
+    const found = published.filter(
+      (event) => event.type === type && event.subject === subject && matches(event),
+    );
     return found.length > 0 ? found : undefined;
   };
 }

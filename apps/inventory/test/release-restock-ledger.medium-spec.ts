@@ -122,10 +122,9 @@ describe('a cancelled order gives its stock back', () => {
     await cancelOrder('ORD-F1', '2026-11-20T10:00:00.000Z', [
       { lineId: '1', sku: 'SKU-F', quantity: 2, shippedQuantity: 0 },
     ]);
-    const [fill] = await waitFor('ORD-F2 filled', () =>
-      publishedOf('opsline.inventory.stock-reserved.v1', 'ORD-F2')()?.filter(
-        (e) => e.data.cause === 'backorder-fill',
-      ),
+    const [fill] = await waitFor(
+      'ORD-F2 filled',
+      publishedOf('opsline.inventory.stock-reserved.v1', 'ORD-F2', (e) => e.data.cause === 'backorder-fill'),
     );
     expect(fill.data).toMatchObject({ trigger: 'release:ORD-F1#1', lines: [{ lineId: '1', quantity: 1 }] });
     expect(await positionOf('SKU-F')).toMatchObject({ onHand: 2, reserved: 1, available: 1 });
@@ -195,10 +194,9 @@ describe('inspected returns marked RESTOCK go back on hand', () => {
     );
     await ingest([inspection]);
     await waitFor('restocked', positionMatching('SKU-T', { onHand: 3, reserved: 3, available: 0 }));
-    const [fill] = await waitFor('ORD-T1 filled', () =>
-      publishedOf('opsline.inventory.stock-reserved.v1', 'ORD-T1')()?.filter(
-        (e) => e.data.cause === 'backorder-fill',
-      ),
+    const [fill] = await waitFor(
+      'ORD-T1 filled',
+      publishedOf('opsline.inventory.stock-reserved.v1', 'ORD-T1', (e) => e.data.cause === 'backorder-fill'),
     );
     expect(fill.data).toMatchObject({
       trigger: 'restock:RMA-T1#1@inspection-T1#0',

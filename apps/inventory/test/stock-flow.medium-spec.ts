@@ -61,10 +61,9 @@ describe('inventory applies warehouse and order events to stock positions', () =
       'the older backorder filled',
       positionMatching('SKU-B', { onHand: 5, reserved: 5, available: 0 }),
     );
-    const fills = await waitFor('the fill', () =>
-      publishedOf('opsline.inventory.stock-reserved.v1', 'ORD-B1')()?.filter(
-        (e) => e.data.cause === 'backorder-fill',
-      ),
+    const fills = await waitFor(
+      'the fill',
+      publishedOf('opsline.inventory.stock-reserved.v1', 'ORD-B1', (e) => e.data.cause === 'backorder-fill'),
     );
     expect(fills[0].data).toMatchObject({ trigger: 'receipt:GR-B2', lines: [{ lineId: '1', quantity: 3 }] });
     expect(published.filter((e) => e.subject === 'ORD-B2' && e.data.cause === 'backorder-fill')).toEqual([]);

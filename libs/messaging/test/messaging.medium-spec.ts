@@ -283,6 +283,60 @@ describe('batch consumer with inbox and dead letters', () => {
     expect(String(dead[0].message.headers?.[DeadLetterHeader.attempts])).toBe('3');
   });
 
+  it('calls beforeRun first in each transaction with the events it will apply, duplicates and applied ones left out', async () => {
+    const topic = 'before-run';
+    const seen: string[] = [];
+    const consumer = new BatchConsumer({
+      kafka,
+      groupId: `group-${topic}`,
+      topics: [topic],
+      handlers: new Map([
+        [
+          'opsline.order.placed.v1',
+          async (event, context) => {
+            seen.push(`handle ${event.id}`);
+            await recordApplied(event, context);
+          },
+        ],
+      ]),
+      beforeRun: async (events, { manager, topic: from }) => {
+        // inside the run's transaction, after the inbox claim
+        const [{ claimed }] = (await manager.query(
+          `SELECT count(*)::int AS claimed FROM ${TEST_SCHEMA}.inbox WHERE event_id = ANY($1::text[])`,
+          [events.map((e) => e.id)],
+        )) as { claimed: number }[];
+        seen.push(`prepare ${from} ${events.map((e) => e.id).join(',')} claimed ${claimed}`);
+      },
+      dataSource: db.dataSource,
+      schema: TEST_SCHEMA,
+      parse,
+      deadLetters: new DeadLetterPublisher(producer, silentMessagingLogger),
+      logger: silentMessagingLogger,
+      maxWaitTimeMs: 100,
+    });
+    await send(topic, [JSON.stringify(orderPlaced('ORD-P1', 'prepared-1'))]);
+    await consumer.start();
+    await waitFor('the first event applied', async () =>
+      (await appliedCount('evt-prepared-1')) === 1 ? true : undefined,
+    );
+    // a redelivery of the applied event, and a new event sent twice
+    await send(topic, [
+      JSON.stringify(orderPlaced('ORD-P1', 'prepared-1')),
+      JSON.stringify(orderPlaced('ORD-P2', 'prepared-2')),
+      JSON.stringify(orderPlaced('ORD-P2', 'prepared-2')),
+    ]);
+    await waitFor('the second event applied', async () =>
+      (await appliedCount('evt-prepared-2')) === 1 ? true : undefined,
+    );
+    await consumer.stop();
+    expect(seen).toEqual([
+      `prepare ${topic} evt-prepared-1 claimed 1`,
+      'handle evt-prepared-1',
+      `prepare ${topic} evt-prepared-2 claimed 1`,
+      'handle evt-prepared-2',
+    ]);
+  });
+
   it('hands consecutive events of a batch-handled type to its handler together, once each, in offset order', async () => {
     const topic = 'batch-handled';
     await send(

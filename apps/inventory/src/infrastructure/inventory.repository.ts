@@ -292,6 +292,19 @@ export class InventoryRepository {
     return rows[0]?.warehouse_id ?? null;
   }
 
+  /** The warehouse each of `orderIds` was allocated to, for those allocated. */
+  async allocatedWarehousesOf(
+    manager: EntityManager,
+    orderIds: readonly string[],
+  ): Promise<Map<string, string>> {
+    if (orderIds.length === 0) return new Map();
+    const rows = (await manager.query(
+      `SELECT order_id, warehouse_id FROM inventory.order_allocations WHERE order_id = ANY($1::text[])`,
+      [[...orderIds]],
+    )) as { order_id: string; warehouse_id: string }[];
+    return new Map(rows.map((row) => [row.order_id, row.warehouse_id]));
+  }
+
   /** Sets a position's reorder point. */
   async upsertPolicy(manager: EntityManager, key: PositionKey, reorderPoint: number): Promise<void> {
     await manager.query(

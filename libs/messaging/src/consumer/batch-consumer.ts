@@ -1,7 +1,14 @@
 import { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { MessagingLogger } from '../messaging-logger';
-import { ConsumedEvent, EventBatchHandlerFn, EventHandlerFn, EventParser } from './consumed-event';
+import {
+  ConsumedEvent,
+  ConsumedRecordPosition,
+  EventBatchHandlerFn,
+  EventHandlerFn,
+  EventParser,
+  RunPreparerFn,
+} from './consumed-event';
 import { DeadLetterPublisher } from './dead-letter-publisher';
 import { Inbox } from './inbox';
 import { backoffBeforeAttempt, DEFAULT_RETRY_POLICY, RetryPolicy } from './retry-policy';
@@ -18,6 +25,8 @@ export interface BatchConsumerOptions {
    * {@link EventBatchHandlerFn}); a type is handled by `handlers` or by `batchHandlers`, not both.
    */
   readonly batchHandlers?: ReadonlyMap<string, EventBatchHandlerFn>;
+  /** Runs first in every transaction, with the events it is about to apply (see {@link RunPreparerFn}). */
+  readonly beforeRun?: RunPreparerFn;
   readonly dataSource: DataSource;
   /** The service's schema, which holds its inbox table. */
   readonly schema: string;
@@ -35,7 +44,12 @@ export interface BatchConsumerOptions {
 }
 
 type Parsed = { message: KafkaMessage; event: ConsumedEvent | null; invalid: string | null };
-type BatchSegment = { handler: EventBatchHandlerFn; type: string; events: ConsumedEvent[] };
+type BatchSegment = {
+  handler: EventBatchHandlerFn;
+  type: string;
+  events: ConsumedEvent[];
+  records: ConsumedRecordPosition[];
+};
 
 /**
  * Consumes with kafkajs `eachBatch` and applies events in database transactions:
@@ -188,14 +202,25 @@ export class BatchConsumer {
           offset: message.offset,
         })),
       );
+      if (this.options.beforeRun !== undefined) {
+        const applying = handled
+          .map(({ event }) => event as ConsumedEvent)
+          .filter((event) => fresh.has(event.id));
+        if (applying.length > 0)
+          await this.options.beforeRun(uniqueEvents(applying), {
+            manager,
+            topic: batch.topic,
+            partition: batch.partition,
+          });
+      }
       // Consecutive events with the same batch handler go to it together, in offset order (one
       // function registered for several types takes a mixed run; one per type, a run of that type).
       let pending = null as BatchSegment | null;
       const flush = async (): Promise<void> => {
         if (pending === null) return;
-        const { handler, events } = pending;
+        const { handler, events, records } = pending;
         pending = null;
-        await handler(events, { manager, topic: batch.topic, partition: batch.partition });
+        await handler(events, { manager, topic: batch.topic, partition: batch.partition, records });
       };
       for (const { event, message } of handled) {
         const consumed = event as ConsumedEvent;
@@ -203,7 +228,9 @@ export class BatchConsumer {
         const batchHandler = this.options.batchHandlers?.get(consumed.type);
         if (batchHandler !== undefined) {
           if (pending?.handler !== batchHandler) await flush();
-          (pending ??= { handler: batchHandler, type: consumed.type, events: [] }).events.push(consumed);
+          pending ??= { handler: batchHandler, type: consumed.type, events: [], records: [] };
+          pending.events.push(consumed);
+          pending.records.push({ offset: message.offset, timestamp: recordTimestamp(message) });
           continue;
         }
         await flush();
@@ -257,6 +284,18 @@ export class BatchConsumer {
   private sleep(ms: number): Promise<void> {
     return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
   }
+}
+
+/** The record's Kafka timestamp (milliseconds since the epoch in the protocol) as ISO-8601. */
+function recordTimestamp(message: KafkaMessage): string {
+  const ms = Number(message.timestamp);
+  return new Date(Number.isFinite(ms) && ms > 0 ? ms : Date.now()).toISOString();
+}
+
+/** The first event of each id, in order. */
+function uniqueEvents(events: readonly ConsumedEvent[]): ConsumedEvent[] {
+  const seen = new Set<string>();
+  return events.filter((event) => !seen.has(event.id) && seen.add(event.id));
 }
 
 /** The first occurrence of each event id (a producer retry can put the same event twice in one batch). */

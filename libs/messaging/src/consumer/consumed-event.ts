@@ -54,6 +54,14 @@ export interface BatchHandlerContext {
   readonly manager: EntityManager;
   readonly topic: string;
   readonly partition: number;
+  /** Where each event of the run was in the log, in the same order as the events. */
+  readonly records?: readonly ConsumedRecordPosition[];
+}
+
+/** An event's place in the log: its offset and the record's Kafka timestamp (ISO-8601). */
+export interface ConsumedRecordPosition {
+  readonly offset: string;
+  readonly timestamp: string;
 }
 
 /**
@@ -63,6 +71,16 @@ export interface BatchHandlerContext {
  * each. When the transaction fails, the events are retried one by one, so the handler is then
  * called with a single event, and the one that keeps failing is dead-lettered on its own.
  */
+/**
+ * Called once per transaction, before any handler, with every event the transaction will apply (in
+ * offset order, duplicates already dropped): the place to lock everything the run touches in one
+ * sorted statement, so that runs applied concurrently never wait on each other crosswise.
+ */
+export type RunPreparerFn = (
+  events: readonly ConsumedEvent[],
+  context: Omit<BatchHandlerContext, 'records'>,
+) => Promise<void>;
+
 export type EventBatchHandlerFn = (
   events: readonly ConsumedEvent[],
   context: BatchHandlerContext,

@@ -9,11 +9,11 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { BatchConsumer } from '../consumer/batch-consumer';
-import { EventBatchHandlerFn, EventHandlerFn } from '../consumer/consumed-event';
+import { EventBatchHandlerFn, EventHandlerFn, RunPreparerFn } from '../consumer/consumed-event';
 import { DeadLetterPublisher } from '../consumer/dead-letter-publisher';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { nestMessagingLogger } from '../messaging-logger';
-import { ON_EVENT_BATCH_METADATA, ON_EVENT_METADATA } from './on-event.decorator';
+import { BEFORE_RUN_METADATA, ON_EVENT_BATCH_METADATA, ON_EVENT_METADATA } from './on-event.decorator';
 import {
   KAFKA_CLIENT,
   KAFKA_PRODUCER,
@@ -65,6 +65,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       topics,
       handlers,
       batchHandlers,
+      beforeRun: this.discoverRunPreparer(),
       dataSource: this.dataSource,
       schema: this.options.schema,
       parse: this.options.parse,
@@ -114,23 +115,38 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     return { handlers, batchHandlers };
   }
 
+  /** The @BeforeRun method, if a provider has one; two is a bug. */
+  private discoverRunPreparer(): RunPreparerFn | undefined {
+    const found = [...this.providerMethods()].filter(({ method }) =>
+      this.reflector.get<boolean | undefined>(BEFORE_RUN_METADATA, method),
+    );
+    if (found.length > 1) throw new Error('two @BeforeRun methods');
+    if (found.length === 0) return undefined;
+    return (found[0].method as RunPreparerFn).bind(found[0].instance);
+  }
+
   private *decoratedMethods(): Generator<{
     instance: object;
-    method: unknown;
+    method: () => unknown;
     eventType: string;
     batched: boolean;
   }> {
+    for (const { instance, method } of this.providerMethods()) {
+      const single = this.reflector.get<string | undefined>(ON_EVENT_METADATA, method);
+      const batched = this.reflector.get<string | undefined>(ON_EVENT_BATCH_METADATA, method);
+      if (single !== undefined) yield { instance, method, eventType: single, batched: false };
+      if (batched !== undefined) yield { instance, method, eventType: batched, batched: true };
+    }
+  }
+
+  private *providerMethods(): Generator<{ instance: object; method: () => unknown }> {
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       if (instance === null || typeof instance !== 'object') continue;
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const name of this.scanner.getAllMethodNames(prototype)) {
         const method = (instance as Record<string, unknown>)[name];
-        if (typeof method !== 'function') continue;
-        const single = this.reflector.get<string | undefined>(ON_EVENT_METADATA, method);
-        const batched = this.reflector.get<string | undefined>(ON_EVENT_BATCH_METADATA, method);
-        if (single !== undefined) yield { instance, method, eventType: single, batched: false };
-        if (batched !== undefined) yield { instance, method, eventType: batched, batched: true };
+        if (typeof method === 'function') yield { instance, method: method as () => unknown };
       }
     }
   }

@@ -18,3 +18,12 @@ export const ON_EVENT_BATCH_METADATA = 'opsline:on-event-batch';
  */
 export const OnEventBatch = (eventType: string): MethodDecorator =>
   SetMetadata(ON_EVENT_BATCH_METADATA, eventType);
+
+export const BEFORE_RUN_METADATA = 'opsline:before-run';
+
+/**
+ * Marks the one provider method the consumer calls first in every transaction, `(events, context)`,
+ * with all the events it is about to apply (see `RunPreparerFn`): typically to lock, in one sorted
+ * statement, every row the run's handlers will lock one by one.
+ */
+export const BeforeRun = (): MethodDecorator => SetMetadata(BEFORE_RUN_METADATA, true);
