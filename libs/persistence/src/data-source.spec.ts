@@ -1,4 +1,4 @@
-import { serviceDataSourceOptions } from './data-source';
+import { PooledConnection, serviceDataSourceOptions } from './data-source';
 
 describe('serviceDataSourceOptions', () => {
   const base = { url: 'postgres://u@db/opsline', schema: 'returns', entities: [], migrations: [] };
@@ -25,6 +25,13 @@ describe('serviceDataSourceOptions', () => {
       applicationName: 'returns-worker',
       poolSize: 3,
     });
+  });
+
+  it('pools connections that survive a late error from a session the server ended', () => {
+    const { extra } = serviceDataSourceOptions(base) as { extra: { Client: typeof PooledConnection } };
+    const connection = new extra.Client();
+
+    expect(() => connection.emit('error', new Error('Connection terminated unexpectedly'))).not.toThrow();
   });
 
   it('rejects schema names that would need quoting', () => {

@@ -1,6 +1,7 @@
 import { DataSource, MigrationExecutor } from 'typeorm';
 import type { EntitySchema, LoggerOptions, MigrationInterface } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { Client } from 'pg';
 import { ADVISORY_LOCK_NAMESPACE, quoteIdentifier } from './sql';
 
 /** A TypeORM entity class (decorated with `@Entity`). */
@@ -26,6 +27,19 @@ export interface ServiceDataSourceConfig {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * The pool's connection class. When the server ends a session (restart, `pg_terminate_backend`), pg can
+ * emit 'error' twice for it (the FATAL message, then the closed socket); TypeORM stops listening after
+ * the first, when it discards the connection, and an 'error' event nobody listens to ends the process.
+ * The running query already failed with the first error, so the late one is dropped here.
+ */
+export class PooledConnection extends Client {
+  constructor(config?: ConstructorParameters<typeof Client>[0]) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+}
 
 function assertSchemaName(schema: string): void {
   if (!SCHEMA_NAME.test(schema)) {
@@ -54,7 +68,7 @@ export function serviceDataSourceOptions(config: ServiceDataSourceConfig): Postg
     applicationName: config.applicationName ?? config.schema,
     poolSize: config.poolSize ?? 10,
     // A libpq startup option, so every pooled connection has it from its first statement on.
-    extra: { options: `-c search_path=${config.schema},public` },
+    extra: { options: `-c search_path=${config.schema},public`, Client: PooledConnection },
   };
 }
 

@@ -18,6 +18,13 @@ describe('isTransientError', () => {
       Object.assign(new Error('query failed'), { driverError: withCode('x', '08003') }),
     ],
     ['a terminated connection', new Error('Connection terminated unexpectedly')],
+    [
+      'a transaction whose connection TypeORM released when the server ended it',
+      new Error(
+        'Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.',
+      ),
+    ],
+    ['a query on a released runner', new Error('Query runner already released. Cannot run queries anymore.')],
   ])('treats %s as transient', (_name, error) => {
     expect(isTransientError(error)).toBe(true);
   });

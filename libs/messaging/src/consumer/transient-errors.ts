@@ -12,8 +12,10 @@ const TRANSIENT_NODE_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
 ]);
+// TypeORM's "Query runner already released" and "Database connection provided by a query runner was
+// already released" come from a transaction whose session the server ended under it.
 const TRANSIENT_MESSAGES =
-  /Connection terminated|connection is closed|timeout exceeded when trying to connect/i;
+  /Connection terminated|connection is closed|timeout exceeded when trying to connect|runner (was )?already released/i;
 
 export function isTransientError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

@@ -59,6 +59,13 @@ export class OutboxRelay {
       max: 2,
       application_name: `${options.schema}-outbox-relay`,
     });
+    // An idle connection the server ends (restart, pg_terminate_backend) is emitted here; without a
+    // listener the 'error' event would end the whole service.
+    this.pool.on('error', (error) =>
+      this.options.logger.warn('outbox relay connection lost', { error: error.message }),
+    );
+    // pg may report a session's end twice; the second comes after the pool stopped listening
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async start(): Promise<void> {
@@ -77,12 +84,40 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
+    let backoff = 100;
+    while (this.running) {
+      try {
+        await this.publishWhileLeader();
+        return;
+      } catch (error) {
+        // the lock's session ended (database restarted, connection killed) and the lock with it
+        this.options.logger.error('outbox relay lost its database session; taking the lock again', {
+          error: (error as Error).message,
+          backoffMs: backoff,
+        });
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  /** Publishes while this instance holds the relay lock; throws if the lock's session dies. */
+  private async publishWhileLeader(): Promise<void> {
     const lockClient = await this.acquireLeadership();
     if (lockClient === null) return;
+    let lost: Error | null = null;
+    const onLost = (error: Error): void => {
+      lost = error;
+      this.wake?.();
+    };
+    lockClient.on('error', onLost);
     try {
       await this.listen();
       let backoff = 100;
-      while (this.running || (Date.now() < this.stopDeadline && (await this.pendingCount()) > 0)) {
+      while (
+        lost === null &&
+        (this.running || (Date.now() < this.stopDeadline && (await this.pendingCount()) > 0))
+      ) {
         try {
           const published = await this.publishBatch();
           backoff = 100;
@@ -97,8 +132,11 @@ export class OutboxRelay {
           backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
         }
       }
+      if (lost !== null) throw lost;
     } finally {
-      lockClient.release();
+      // Destroyed, never pooled: back in the pool its session would keep the lock, and the next
+      // acquireLeadership on another of the pool's connections would wait for it forever.
+      lockClient.release(true);
     }
   }
 
@@ -118,6 +156,8 @@ export class OutboxRelay {
   }
 
   private async listen(): Promise<void> {
+    await this.listener?.end().catch(() => undefined);
+    this.listener = null;
     const listener = new Client({
       connectionString: this.options.databaseUrl,
       application_name: `${this.options.schema}-outbox-listener`,
