@@ -15,12 +15,12 @@ import { jsonLogger as brokerLogger } from '@opsline/kafka-broker';
 import { resolveDatabaseUrl, startEmbeddedPostgres } from '@opsline/persistence';
 import { ServiceProcess } from './service-process';
 
-const SERVICES = [
-  { name: 'orders', port: 3001 },
-  { name: 'returns', port: 3002 },
-  { name: 'inventory', port: 3003 },
-  { name: 'kpi', port: 3004 },
-] as const;
+/** OPSLINE_SERVICE_PORT_BASE moves the four ports (default 3001–3004), e.g. for the soak run's free ports. */
+const PORT_BASE = Number(process.env.OPSLINE_SERVICE_PORT_BASE ?? 3001);
+const SERVICES = (['orders', 'returns', 'inventory', 'kpi'] as const).map((name, i) => ({
+  name,
+  port: PORT_BASE + i,
+}));
 const SHUTDOWN_GRACE_MS = 12_000;
 
 function print(line: string): void {
