@@ -215,10 +215,12 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       expect(Object.keys(resources.limits)).toContain('memory');
     });
 
-    it('has a PodDisruptionBudget and an HPA capped at the partition count', () => {
+    it('has a PodDisruptionBudget and, if it scales, an HPA capped at the partition count', () => {
       expect(find('PodDisruptionBudget')).toBeDefined();
-      const hpa = find('HorizontalPodAutoscaler') as K8sObject;
-      const spec = hpa.spec as { maxReplicas: number; scaleTargetRef: { name: string } };
+      const hpa = find('HorizontalPodAutoscaler');
+      // the kpi projector runs alone (see below); its API replicas scale instead
+      if (service === 'kpi') return expect(hpa).toBeUndefined();
+      const spec = (hpa as K8sObject).spec as { maxReplicas: number; scaleTargetRef: { name: string } };
       expect(spec.scaleTargetRef.name).toBe(name);
       const [kafka] = [readCompose().services.kafka];
       expect(spec.maxReplicas).toBeLessThanOrEqual(Number(kafka.environment?.KAFKA_NUM_PARTITIONS));
@@ -231,6 +233,44 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       const migrate = containers.find((candidate) => candidate.name === service) as Record<string, unknown>;
       expect(migrate.args).toEqual([service, '--migrate-only']);
       expect(migrate.envFrom).toEqual(container.envFrom);
+    });
+  });
+
+  describe('kpi: one projector and scaled read-API replicas', () => {
+    const deployment = (name: string) =>
+      base.find((object) => object.kind === 'Deployment' && object.metadata.name === name) as K8sObject;
+    const containerOf = (object: K8sObject) =>
+      (object.spec as { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } })
+        .template.spec.containers[0];
+    const role = (object: K8sObject) => containerOf(object).env.find((v) => v.name === 'KPI_ROLE')?.value;
+    const projector = deployment('opsline-kpi');
+    const api = deployment('opsline-kpi-api');
+
+    it('runs exactly one projector, never two at once', () => {
+      expect(role(projector)).toBe('projector');
+      expect(projector.spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
+    });
+
+    it('runs the API replicas with the same configuration, KPI_ROLE=api, behind the Service', () => {
+      expect(role(api)).toBe('api');
+      expect(containerVariables(containerOf(api), base)).toEqual(allowedFor('kpi'));
+      const others = (object: K8sObject) => containerOf(object).env.filter((v) => v.name !== 'KPI_ROLE');
+      expect(others(api)).toEqual(others(projector));
+      const service = base.find(
+        (object) => object.kind === 'Service' && object.metadata.name === 'opsline-kpi',
+      );
+      expect((service?.spec as { selector: object }).selector).toEqual({
+        'app.kubernetes.io/name': 'opsline-kpi-api',
+      });
+      const hpa = base.find(
+        (object) => object.kind === 'HorizontalPodAutoscaler' && object.metadata.name === 'opsline-kpi-api',
+      );
+      expect((hpa?.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name).toBe('opsline-kpi-api');
+      expect(
+        base.some(
+          (object) => object.kind === 'PodDisruptionBudget' && object.metadata.name === 'opsline-kpi-api',
+        ),
+      ).toBe(true);
     });
   });
 

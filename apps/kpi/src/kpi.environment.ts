@@ -1,4 +1,6 @@
+import { IsIntInRange } from '@opsline/platform';
 import { DatabaseServiceEnvironment } from '@opsline/service-kit';
+import { Type } from 'class-transformer';
 import { IsIn } from 'class-validator';
 
 export const KPI_ROLES = ['all', 'projector', 'api'] as const;
@@ -16,4 +18,39 @@ export class KpiEnvironment extends DatabaseServiceEnvironment {
    */
   @IsIn(KPI_ROLES)
   KPI_ROLE: KpiRole = 'all';
+
+  /** At most this many journal events are replayed for one as-of or lineage answer; more is a 422 (default 100,000). */
+  @Type(() => Number)
+  @IsIntInRange(1, 10_000_000)
+  KPI_AS_OF_MAX_EVENTS = 100_000;
+
+  /** Scheduled reconciliation of the read models against the topics, this far apart; 0 disables (default 1 h). */
+  @Type(() => Number)
+  @IsIntInRange(0, 7 * 24 * 3_600_000)
+  KPI_RECONCILIATION_INTERVAL_MS = 3_600_000;
+
+  /** A reconciliation whose replay of the topics takes longer is reported inconclusive (default 10 min). */
+  @Type(() => Number)
+  @IsIntInRange(1_000, 24 * 3_600_000)
+  KPI_RECONCILIATION_TIMEOUT_MS = 600_000;
+
+  /** An unshipped order raises `order-at-risk` this many hours before its promisedShipBy (default 4). */
+  @Type(() => Number)
+  @IsIntInRange(1, 24 * 30)
+  ALERT_ORDER_AT_RISK_HOURS = 4;
+
+  /** An authorized return not inspected or closed this many hours after its request raises `return-ageing` (default 72). */
+  @Type(() => Number)
+  @IsIntInRange(1, 24 * 365)
+  ALERT_RETURN_AGEING_HOURS = 72;
+
+  /** A warehouse not heard from on opsline.ingest.warehouse for longer raises `warehouse-feed-silent` (default 60). */
+  @Type(() => Number)
+  @IsIntInRange(1, 7 * 24 * 60)
+  ALERT_WAREHOUSE_SILENCE_MINUTES = 60;
+
+  /** How often the alerts are evaluated (at most 30 s apart whatever this says; default 30 s). */
+  @Type(() => Number)
+  @IsIntInRange(100, 3_600_000)
+  ALERT_EVALUATION_INTERVAL_MS = 30_000;
 }

@@ -2,23 +2,40 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { createMessagingTablesMigration } from '@opsline/messaging';
 import { ServiceKitModule } from '@opsline/service-kit';
 import { GetKpisUseCase } from './application/get-kpis.use-case';
+import { KpiAsOfUseCase } from './application/kpi-as-of.use-case';
 import { KpiChangeStreamUseCase } from './application/kpi-change-stream.use-case';
 import { KpiLookupsUseCase } from './application/kpi-lookups.use-case';
+import { ReconcileKpisUseCase } from './application/reconcile-kpis.use-case';
 import { ConsumerLagReader } from './infrastructure/consumer-lag.reader';
+import { DashboardModule } from './infrastructure/dashboard/dashboard.module';
 import { KpiLookupRepository } from './infrastructure/kpi-lookup.repository';
 import { KpiQueryRepository } from './infrastructure/kpi-query.repository';
 import { KPI_SCHEMA } from './infrastructure/kpi-tables';
+import { KpiLineageController } from './infrastructure/kpi-lineage.controller';
 import { KpiStreamController } from './infrastructure/kpi-stream.controller';
 import { KpisController } from './infrastructure/kpis.controller';
 import { createKpiFactTablesMigration } from './infrastructure/migrations/1764000000400-create-kpi-facts';
 import { CreateReadModelVersions1764000000410 } from './infrastructure/migrations/1764000000410-create-read-model-versions';
+import { CreateEventJournal1764000000420 } from './infrastructure/migrations/1764000000420-create-event-journal';
 import { AdminReadModelsController } from './infrastructure/read-models/admin-read-models.controller';
 import { KpiReadModelsRunner } from './infrastructure/read-models/kpi-read-models.runner';
+import { CreateReconciliationResults1764000000430 } from './infrastructure/migrations/1764000000430-create-reconciliation-results';
+import { KpiReconciliationController } from './infrastructure/reconciliation/kpi-reconciliation.controller';
+import {
+  KPI_RECONCILIATION_SETTINGS,
+  KpiReconciliationRunner,
+} from './infrastructure/reconciliation/kpi-reconciliation.runner';
+import { ReconciliationRepository } from './infrastructure/reconciliation/reconciliation.repository';
+import { TopicReplayReader } from './infrastructure/reconciliation/topic-replay.reader';
 import {
   LiveKpiTables,
   ReadModelVersionsRepository,
 } from './infrastructure/read-models/read-model-versions.repository';
 import { KpiEnvironment } from './kpi.environment';
+import type { Clock } from './domain/alerts/alert';
+import { alertProviders } from './infrastructure/alerts/alert-providers';
+import { AlertsController } from './infrastructure/alerts/alerts.controller';
+import { CreateAlerts1764000000440 } from './infrastructure/migrations/1764000000440-create-alerts';
 
 /**
  * The KPI aggregator: read models built from the event stream, and the KPI read API. Its consumers
@@ -26,7 +43,8 @@ import { KpiEnvironment } from './kpi.environment';
  */
 @Module({})
 export class KpiModule {
-  static forRoot(environment: KpiEnvironment): DynamicModule {
+  /** `options.clock`: the alerts' "now" (tests pass their own; the wall clock otherwise). */
+  static forRoot(environment: KpiEnvironment, options: { readonly clock?: Clock } = {}): DynamicModule {
     return {
       module: KpiModule,
       imports: [
@@ -38,8 +56,12 @@ export class KpiModule {
             createMessagingTablesMigration(KPI_SCHEMA),
             createKpiFactTablesMigration(KPI_SCHEMA),
             CreateReadModelVersions1764000000410,
+            CreateEventJournal1764000000420,
+            CreateReconciliationResults1764000000430,
+            CreateAlerts1764000000440,
           ],
         }),
+        DashboardModule,
       ],
       providers: [
         ReadModelVersionsRepository,
@@ -50,9 +72,30 @@ export class KpiModule {
         GetKpisUseCase,
         KpiLookupsUseCase,
         KpiChangeStreamUseCase,
+        KpiAsOfUseCase,
         ConsumerLagReader,
+        ReconciliationRepository,
+        TopicReplayReader,
+        ReconcileKpisUseCase,
+        KpiReconciliationRunner,
+        ...alertProviders(environment, options.clock),
+        {
+          provide: KPI_RECONCILIATION_SETTINGS,
+          useValue: {
+            // scheduled runs belong to the projecting process; an API-only one runs them on demand
+            intervalMs: environment.KPI_ROLE === 'api' ? 0 : environment.KPI_RECONCILIATION_INTERVAL_MS,
+            replayTimeoutMs: environment.KPI_RECONCILIATION_TIMEOUT_MS,
+          },
+        },
       ],
-      controllers: [KpisController, KpiStreamController, AdminReadModelsController],
+      controllers: [
+        KpisController,
+        KpiLineageController,
+        KpiStreamController,
+        AdminReadModelsController,
+        KpiReconciliationController,
+        AlertsController,
+      ],
     };
   }
 }

@@ -56,6 +56,7 @@ export {
   URI_REFERENCE_PATTERN,
   URI_REFERENCE_RULE,
 } from './envelope/uri-reference';
+export * from './events/alerts';
 export * from './events/ingest';
 export * from './events/inventory';
 export * from './events/orders';

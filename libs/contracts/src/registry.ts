@@ -75,6 +75,9 @@ import {
   InventoryStockCountedV1,
 } from './events/inventory/inventory-stock-counted.v1';
 
+import { ALERTS_ALERT_RAISED_V1, AlertsAlertRaisedV1 } from './events/alerts/alerts-alert-raised.v1';
+import { ALERTS_ALERT_RESOLVED_V1, AlertsAlertResolvedV1 } from './events/alerts/alerts-alert-resolved.v1';
+
 /** Event type → the class its `data` is validated as and turned into. */
 export type EventDataClassMap = Readonly<Record<string, ValidatedClass>>;
 
@@ -115,6 +118,8 @@ export const EVENT_DATA_CLASSES = {
   [RETURNS_RETURN_INSPECTED_V1]: ReturnsReturnInspectedV1,
   [RETURNS_RETURN_REFUNDED_V1]: ReturnsReturnRefundedV1,
   [RETURNS_RETURN_CLOSED_V1]: ReturnsReturnClosedV1,
+  [ALERTS_ALERT_RAISED_V1]: AlertsAlertRaisedV1,
+  [ALERTS_ALERT_RESOLVED_V1]: AlertsAlertResolvedV1,
 } as const satisfies EventDataClassMap;
 
 /** Every registered event type, `'opsline.order.placed.v1' | …`. */

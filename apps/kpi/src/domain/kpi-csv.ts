@@ -23,7 +23,7 @@ export const KPI_CSV_METRIC_COLUMNS: readonly string[] = METRIC_NAMES.flatMap((n
     : [name],
 );
 
-function metricCells(metrics: KpiMetrics): (number | null)[] {
+export function metricCells(metrics: KpiMetrics): (number | null)[] {
   return METRIC_NAMES.flatMap((name) => {
     const value = metrics[name];
     return typeof value === 'object' && value !== null ? [value.avg, value.p50, value.p90] : [value];

@@ -40,6 +40,18 @@ const HOUR_MS = 3_600_000;
 const matches = (value: string | null, filter: string | null): boolean => filter === null || value === filter;
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
 
+/** `items` by key, each group in input order (lookups by id stay linear over many facts). */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
 /** Everything §5 counts over the facts whose bracketed time is in [startMs, endMs). */
 export function countFacts(facts: KpiFacts, query: KpiQuery, startMs: number, endMs: number): KpiCounts {
   const within = (time: string | null): boolean => {
@@ -68,8 +80,10 @@ function countOrders(
   within: (time: string | null) => boolean,
   counts: KpiCounts,
 ): void {
+  const linesByOrder = groupBy(facts.orderLines, (line) => line.orderId);
   const linesOf = (order: OrderFact) =>
-    facts.orderLines.filter((line) => line.orderId === order.orderId && matches(line.sku, query.sku));
+    (linesByOrder.get(order.orderId) ?? []).filter((line) => matches(line.sku, query.sku));
+  const imperfect = ordersWithImperfectReturn(facts);
   const selected = facts.orders.filter(
     (order) =>
       matches(order.warehouseId, query.warehouseId) &&
@@ -106,7 +120,7 @@ function countOrders(
       order.backorderedAtFirstAttempt !== true &&
       onTime(order) &&
       order.shipmentCount === 1 &&
-      !hasImperfectReturn(facts, order.orderId),
+      !imperfect.has(order.orderId),
   ).length;
   counts.cycleTimeHours = {
     avg: average(cycleHours),
@@ -115,14 +129,20 @@ function countOrders(
   };
 }
 
-function hasImperfectReturn(facts: KpiFacts, orderId: string): boolean {
-  const returnIds = new Set(facts.returns.filter((r) => r.orderId === orderId).map((r) => r.returnId));
-  return facts.returnLines.some(
-    (line) =>
-      returnIds.has(line.returnId) &&
+/** The orders with an authorized return line of an imperfect reason. */
+function ordersWithImperfectReturn(facts: KpiFacts): Set<string> {
+  const orderOfReturn = new Map(facts.returns.map((r) => [r.returnId, r.orderId]));
+  const orders = new Set<string>();
+  for (const line of facts.returnLines) {
+    const orderId = orderOfReturn.get(line.returnId);
+    if (
+      orderId !== undefined &&
       line.authorizedQuantity > 0 &&
-      IMPERFECT_RETURN_REASONS.includes(line.reasonCode),
-  );
+      IMPERFECT_RETURN_REASONS.includes(line.reasonCode)
+    )
+      orders.add(orderId);
+  }
+  return orders;
 }
 
 function countShipmentsAndReturns(
@@ -144,15 +164,19 @@ function countShipmentsAndReturns(
   );
   // the order's warehouse and channel as the order facts know them now (the return's snapshot may
   // predate the order's allocation)
-  const orderOf = (r: ReturnFact) => facts.orders.find((order) => order.orderId === r.orderId);
+  const ordersById = new Map<string, OrderFact>();
+  // the first order fact of an id, as `find` would give
+  for (const order of facts.orders) if (!ordersById.has(order.orderId)) ordersById.set(order.orderId, order);
+  const orderOf = (r: ReturnFact) => ordersById.get(r.orderId);
   const returns = facts.returns.filter(
     (r) =>
       within(r.requestedAt) &&
       matches(orderOf(r)?.warehouseId ?? r.orderWarehouseId, query.warehouseId) &&
       matches(orderOf(r)?.channel ?? r.channel, query.channel),
   );
+  const linesByReturn = groupBy(facts.returnLines, (line) => line.returnId);
   const linesOf = (r: ReturnFact) =>
-    facts.returnLines.filter((line) => line.returnId === r.returnId && matches(line.sku, query.sku));
+    (linesByReturn.get(r.returnId) ?? []).filter((line) => matches(line.sku, query.sku));
   counts.unitsReturned = sum(returns.flatMap(linesOf).map((line) => line.authorizedQuantity));
   counts.returnsRejected = returns.filter((r) => r.status === 'REJECTED' && linesOf(r).length > 0).length;
 }
@@ -164,6 +188,7 @@ function countInspections(
   counts: KpiCounts,
 ): void {
   const returnsById = new Map(facts.returns.map((r) => [r.returnId, r]));
+  const linesByInspection = groupBy(facts.inspectionLines, (line) => line.inspectionId);
   const processingHours: number[] = [];
   for (const inspection of facts.inspections) {
     const theReturn = returnsById.get(inspection.returnId);
@@ -173,8 +198,8 @@ function countInspections(
       !matches(theReturn?.channel ?? null, query.channel)
     )
       continue;
-    const lines = facts.inspectionLines.filter(
-      (line) => line.inspectionId === inspection.inspectionId && matches(line.sku, query.sku),
+    const lines = (linesByInspection.get(inspection.inspectionId) ?? []).filter((line) =>
+      matches(line.sku, query.sku),
     );
     if (lines.length === 0) continue;
     counts.unitsInspected += sum(lines.map((line) => line.quantity));

@@ -17,6 +17,7 @@ import {
 } from '@opsline/contracts';
 import type { EventBatchHandlerFn } from '@opsline/messaging';
 import { RecordKpiFactsUseCase } from '../application/record-kpi-facts.use-case';
+import { EventJournalRepository } from './journal/event-journal.repository';
 import { KpiFactRepository } from './kpi-fact.repository';
 import { KpiTables } from './kpi-tables';
 
@@ -52,14 +53,26 @@ export const KPI_RETURN_EVENT_TYPES = [
  */
 export function kpiBatchHandlers(tables: KpiTables): Map<string, EventBatchHandlerFn> {
   const record = new RecordKpiFactsUseCase(new KpiFactRepository(tables));
-  const orders: EventBatchHandlerFn = (events, { manager, topic }) =>
-    record.recordOrderEvents(manager, topic, events);
-  const returns: EventBatchHandlerFn = (events, { manager, topic }) =>
-    record.recordReturnEvents(manager, topic, events);
-  const counts: EventBatchHandlerFn = (events, { manager, topic }) =>
-    record.recordCycleCounts(manager, topic, events);
-  const positions: EventBatchHandlerFn = (events, { manager, topic }) =>
-    record.recordPositions(manager, topic, events);
+  const journal = new EventJournalRepository(tables.journal);
+  // Every run is also appended to the event journal (as-of answers, lineage), in the same transaction.
+  const journaled =
+    (apply: EventBatchHandlerFn): EventBatchHandlerFn =>
+    async (events, context) => {
+      await apply(events, context);
+      await journal.append(context.manager, context.topic, context.partition, events, context.records);
+    };
+  const orders: EventBatchHandlerFn = journaled((events, { manager, topic }) =>
+    record.recordOrderEvents(manager, topic, events),
+  );
+  const returns: EventBatchHandlerFn = journaled((events, { manager, topic }) =>
+    record.recordReturnEvents(manager, topic, events),
+  );
+  const counts: EventBatchHandlerFn = journaled((events, { manager, topic }) =>
+    record.recordCycleCounts(manager, topic, events),
+  );
+  const positions: EventBatchHandlerFn = journaled((events, { manager, topic }) =>
+    record.recordPositions(manager, topic, events),
+  );
   return new Map<string, EventBatchHandlerFn>([
     ...KPI_ORDER_EVENT_TYPES.map((type) => [type, orders] as const),
     ...KPI_RETURN_EVENT_TYPES.map((type) => [type, returns] as const),

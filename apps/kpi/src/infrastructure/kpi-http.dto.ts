@@ -4,8 +4,9 @@ import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import { GRANULARITIES, Granularity } from '../domain/kpi-buckets';
 
 /** ISO-8601 with an explicit zone (or a bare date, which is UTC midnight): never local time. */
-const ZONED_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
-const ZONED_TIME_MESSAGE = '$property must be an ISO-8601 time with a zone (e.g. 2026-11-20T00:00:00.000Z)';
+export const ZONED_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+export const ZONED_TIME_MESSAGE =
+  '$property must be an ISO-8601 time with a zone (e.g. 2026-11-20T00:00:00.000Z)';
 
 export const RESPONSE_FORMATS = ['json', 'csv'] as const;
 
@@ -49,6 +50,16 @@ export class KpiQueryDto extends TimeRangeQuery {
   @IsOptional()
   @IsOpslineId()
   channel?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Answer as known at this time (ISO-8601 with a zone, not in the future): every bucket says whether it was restated since',
+    example: '2026-11-18T00:00:00.000Z',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(ZONED_TIME, { message: ZONED_TIME_MESSAGE })
+  asOf?: string;
 }
 
 /** `GET /kpis/returns/reasons?from=&to=&warehouseId=&sku=` */

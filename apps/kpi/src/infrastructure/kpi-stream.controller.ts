@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, Controller, Get, Headers, Logger, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { RequireScopes } from '@opsline/platform';
+import { CurrentPrincipal, Principal, RequireScopes } from '@opsline/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AlertStreamUseCase, alertsVisibleTo } from '../application/alert-stream.use-case';
 import { KpiChangeStreamUseCase } from '../application/kpi-change-stream.use-case';
 import { KpiStreamQueryDto } from './kpi-http.dto';
 
@@ -15,14 +16,17 @@ export class KpiStreamController implements BeforeApplicationShutdown {
   private readonly logger = new Logger('KpiStream');
   private readonly open = new Set<() => void>();
 
-  constructor(private readonly changes: KpiChangeStreamUseCase) {}
+  constructor(
+    private readonly changes: KpiChangeStreamUseCase,
+    private readonly alertStream: AlertStreamUseCase,
+  ) {}
 
   @Get('stream')
   @RequireScopes('kpi:read')
   @ApiOperation({
     summary: 'Server-Sent Events: each `kpi-buckets` event lists the changed buckets with their metrics now',
     description:
-      'The event id is the change-log id; reconnect with Last-Event-ID to receive every change after it. After a read-model rebuild switches, a `rebuilt` event (data: {id, rebuilt: true, schema}) says every bucket may have been recomputed; ids continue. A comment line is sent every 15 s to keep the connection open.',
+      'The event id is the change-log id; reconnect with Last-Event-ID to receive every change after it. After a read-model rebuild switches, a `rebuilt` event (data: {id, rebuilt: true, schema}) says every bucket may have been recomputed; ids continue. Each alert raised or resolved after the stream opened is an `alert` event without an id (data: the alert with `transition` raised|resolved; only the warehouseId filter applies; after a reconnect, GET /alerts gives the current ones). A comment line is sent every 15 s to keep the connection open.',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
@@ -34,8 +38,11 @@ export class KpiStreamController implements BeforeApplicationShutdown {
     @Headers('last-event-id') lastEventId: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
+    @CurrentPrincipal() principal: Principal | undefined,
   ): Promise<void> {
     let afterId = await this.changes.startAfter(lastEventId);
+    let alertsAfter = await this.alertStream.start();
+    const alertsVisible = alertsVisibleTo(query.warehouseId, principal?.allowedWarehouses ?? null);
     const filter = {
       granularity: query.granularity ?? 'day',
       warehouseId: query.warehouseId ?? null,
@@ -59,6 +66,10 @@ export class KpiStreamController implements BeforeApplicationShutdown {
     let quietSince = Date.now();
     try {
       while (!closed) {
+        const alerts = await this.alertStream.next(alertsAfter, alertsVisible);
+        alertsAfter = alerts.lastSeq;
+        for (const alert of alerts.messages) raw.write(`event: alert\ndata: ${JSON.stringify(alert)}\n\n`);
+        if (alerts.messages.length > 0) quietSince = Date.now();
         const message = await this.changes.next(afterId, filter);
         if (message === null) {
           if (Date.now() - quietSince > HEARTBEAT_MS) {

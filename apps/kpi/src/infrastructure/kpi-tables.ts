@@ -20,6 +20,8 @@ export class KpiTables {
   readonly positions: string;
   readonly topicFreshness: string;
   readonly changes: string;
+  /** The applied events (as-of answers and lineage replay them). */
+  readonly journal: string;
 
   constructor(readonly schema: string = KPI_SCHEMA) {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name "${schema}"`);
@@ -35,6 +37,7 @@ export class KpiTables {
     this.positions = table('position_facts');
     this.topicFreshness = table('topic_freshness');
     this.changes = table('kpi_changes');
+    this.journal = table('event_journal');
   }
 }
 

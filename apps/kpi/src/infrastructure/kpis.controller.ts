@@ -1,8 +1,19 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { ErrorResponseDto, RequireScopes } from '@opsline/platform';
 import type { FastifyReply } from 'fastify';
 import { GetKpisUseCase } from '../application/get-kpis.use-case';
+import { KpiAsOfUseCase } from '../application/kpi-as-of.use-case';
+import { AsOfKpiReport, asOfReportCsv } from '../domain/as-of';
 import { InventoryPositionKpis, KpiLookupsUseCase } from '../application/kpi-lookups.use-case';
 import { kpiReportCsv, toCsv } from '../domain/kpi-csv';
 import type { KpiReport } from '../domain/kpi-query';
@@ -10,6 +21,7 @@ import type { ReturnReasonShare } from '../domain/return-reasons';
 import { ConsumerLagReader } from './consumer-lag.reader';
 import { InventoryQueryDto, KpiQueryDto, ReturnReasonsQueryDto } from './kpi-http.dto';
 import { InventoryPositionView, KpiReportView, ReturnReasonView } from './kpi-http.views';
+import { AsOfKpiReportView } from './kpi-as-of.views';
 
 const CSV = 'text/csv; charset=utf-8';
 const iso = (time: string): string => new Date(time).toISOString();
@@ -33,6 +45,7 @@ export class KpisController {
     private readonly getKpis: GetKpisUseCase,
     private readonly lookups: KpiLookupsUseCase,
     private readonly consumerLag: ConsumerLagReader,
+    private readonly asOf: KpiAsOfUseCase,
   ) {}
 
   @Get()
@@ -40,27 +53,41 @@ export class KpisController {
   @ApiOperation({
     summary: 'KPIs per UTC bucket (weeks start Monday) and over the whole range (contract §4, §5)',
     description:
-      'Every bucket of [from, to) is listed; rates with a zero denominator are null. CSV with Accept: text/csv or format=csv. 400 names the bad parameter (dates, from ≥ to, granularity, more than 10,000 buckets).',
+      'Every bucket of [from, to) is listed; rates with a zero denominator are null. CSV with Accept: text/csv or format=csv. 400 names the bad parameter (dates, from ≥ to, granularity, more than 10,000 buckets, asOf). With asOf: the KPIs as known at that time (the event journal replayed up to it), each bucket with `restated` (its numbers changed since), `totalsRestated`, no freshness; CSV gets a `restated` column.',
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: KpiReportView })
+  @ApiOkResponse({
+    schema: { oneOf: [{ $ref: getSchemaPath(KpiReportView) }, { $ref: getSchemaPath(AsOfKpiReportView) }] },
+  })
+  @ApiExtraModels(KpiReportView, AsOfKpiReportView)
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
     description: 'A parameter is invalid, named in error.fields',
+  })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorResponseDto,
+    description: 'asOf: KPI.JOURNAL_SLICE_TOO_LARGE (more events known at asOf than one answer replays)',
   })
   async kpis(
     @Query() query: KpiQueryDto,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<KpiReportWithFreshness | string> {
-    const { report, newestEventTime, computedAt } = await this.getKpis.answer({
+  ): Promise<KpiReportWithFreshness | AsOfKpiReport | string> {
+    const kpiQuery = {
       from: iso(query.from),
       to: iso(query.to),
       granularity: query.granularity ?? 'day',
       warehouseId: query.warehouseId ?? null,
       sku: query.sku ?? null,
       channel: query.channel ?? null,
-    });
+    };
+    if (query.asOf !== undefined) {
+      const asOfReport = await this.asOf.asOf(kpiQuery, query.asOf);
+      if (!wantsCsv(query.format, accept)) return asOfReport;
+      void reply.header('content-type', CSV);
+      return asOfReportCsv(asOfReport);
+    }
+    const { report, newestEventTime, computedAt } = await this.getKpis.answer(kpiQuery);
     if (wantsCsv(query.format, accept)) {
       void reply.header('content-type', CSV);
       return kpiReportCsv(report);

@@ -27,7 +27,21 @@ import { RETURNS_RETURN_REFUNDED_V1 } from '../events/returns/returns-return-ref
 import { RETURNS_RETURN_CLOSED_V1 } from '../events/returns/returns-return-closed.v1';
 import { INVENTORY_POSITION_CHANGED_V1 } from '../events/inventory/inventory-position-changed.v1';
 import { INVENTORY_STOCK_COUNTED_V1 } from '../events/inventory/inventory-stock-counted.v1';
+import { ALERTS_ALERT_RAISED_V1 } from '../events/alerts/alerts-alert-raised.v1';
+import { ALERTS_ALERT_RESOLVED_V1 } from '../events/alerts/alerts-alert-resolved.v1';
 import type { EventTypeName } from '../registry';
+
+/** ORD-1001 close to its promised ship-by time, as the kpi service raises it. */
+const ALERT_AT_RISK = {
+  alertId: 'order-at-risk:ORD-1001',
+  occurrence: 1,
+  kind: 'order-at-risk',
+  severity: 'warning',
+  warehouseId: 'WH-1',
+  orderId: 'ORD-1001',
+  raisedAt: '2026-11-20T11:00:00.000Z',
+  summary: 'Order ORD-1001 is not shipped and is promised to ship by 2026-11-20T15:00:00.000Z',
+};
 
 /** A wire event as JSON would give it: plain objects only. */
 export type PlainCloudEvent = { [attribute: string]: unknown; data: Record<string, unknown> };
@@ -411,6 +425,8 @@ export const EXAMPLE_DATA: { readonly [T in EventTypeName]: Record<string, unkno
     { authorizedQuantity: 1, receivedQuantity: 1, inspectedQuantity: 1, refundedQuantity: 1 },
     { firstReceivedAt: RECEIVED_AT, refundedAmountMinor: 1799, closeReason: 'completed' },
   ),
+  [ALERTS_ALERT_RAISED_V1]: ALERT_AT_RISK,
+  [ALERTS_ALERT_RESOLVED_V1]: { ...ALERT_AT_RISK, resolvedAt: '2026-11-20T12:40:00.000Z' },
 };
 
 /** The aggregate id the example of each type is keyed by (`subject`). */
@@ -444,6 +460,8 @@ const EXAMPLE_SUBJECTS: { readonly [T in EventTypeName]: string } = {
   [RETURNS_RETURN_INSPECTED_V1]: 'RMA-77',
   [RETURNS_RETURN_REFUNDED_V1]: 'RMA-77',
   [RETURNS_RETURN_CLOSED_V1]: 'RMA-77',
+  [ALERTS_ALERT_RAISED_V1]: 'order-at-risk:ORD-1001',
+  [ALERTS_ALERT_RESOLVED_V1]: 'order-at-risk:ORD-1001',
 };
 
 /**
@@ -472,6 +490,7 @@ function exampleSource(type: string): string {
   if (type.startsWith('opsline.orders.')) return '/services/orders';
   if (type.startsWith('opsline.inventory.')) return '/services/inventory';
   if (type.startsWith('opsline.returns.')) return '/services/returns';
+  if (type.startsWith('opsline.alerts.')) return '/services/kpi';
   return '/channels/webshop';
 }
 

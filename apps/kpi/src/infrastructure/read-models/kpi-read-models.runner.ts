@@ -27,6 +27,7 @@ import { ConsumerLagReader, KPI_SOURCE_TOPICS } from '../consumer-lag.reader';
 import { kpiBatchHandlers } from '../kpi-fact.handlers';
 import { KPI_SCHEMA, KpiTables } from '../kpi-tables';
 import { kpiFactTablesUpSql } from '../migrations/1764000000400-create-kpi-facts';
+import { eventJournalUpSql } from '../migrations/1764000000420-create-event-journal';
 import { KpiEnvironment } from '../../kpi.environment';
 import {
   LiveKpiTables,
@@ -140,7 +141,11 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
       await this.dataSource.transaction(async (manager) => {
         // A schema left by an attempt that failed before it was registered would be stale.
         await manager.query(`DROP SCHEMA IF EXISTS "${version.schema}" CASCADE`);
-        for (const sql of [...kpiFactTablesUpSql(version.schema), ...messagingTablesUpSql(version.schema)])
+        for (const sql of [
+          ...kpiFactTablesUpSql(version.schema),
+          ...eventJournalUpSql(version.schema),
+          ...messagingTablesUpSql(version.schema),
+        ])
           await manager.query(sql);
       });
     } catch (error) {

@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Outbox } from '@opsline/messaging';
+import type { EntityManager } from 'typeorm';
+import type { AlertPolicy, Clock } from '../domain/alerts/alert';
+import { AlertTransitions, diffAlerts } from '../domain/alerts/alert-diff';
+import { alertConditions } from '../domain/alerts/alert-rules';
+import { AlertRepository } from '../infrastructure/alerts/alert.repository';
+import type { LiveTables } from '../infrastructure/kpi-tables';
+import { LiveKpiTables } from '../infrastructure/read-models/read-model-versions.repository';
+import { alertOutboxEntries } from './alert-wire-events';
+
+/** Injection tokens of the alerts' clock and thresholds. */
+export const ALERT_CLOCK = Symbol('ALERT_CLOCK');
+export const ALERT_POLICY = Symbol('ALERT_POLICY');
+export const ALERT_EVALUATION_INTERVAL = Symbol('ALERT_EVALUATION_INTERVAL');
+
+/**
+ * One evaluation: finds the conditions that hold now (from the live facts and the warehouse feeds),
+ * raises the new ones and resolves the gone ones, and writes the alerts, their stream rows and
+ * their `opsline.alerts` events in the caller's transaction (so all three commit together).
+ */
+@Injectable()
+export class EvaluateAlertsUseCase {
+  /** Silence is measured from here at the earliest (see `AlertInputs.watchingSince`). */
+  private readonly watchingSince: string;
+
+  constructor(
+    private readonly alerts: AlertRepository,
+    @Inject(LiveKpiTables) private readonly live: LiveTables,
+    private readonly outbox: Outbox,
+    @Inject(ALERT_CLOCK) private readonly clock: Clock,
+    @Inject(ALERT_POLICY) private readonly policy: AlertPolicy,
+  ) {
+    this.watchingSince = clock.now().toISOString();
+  }
+
+  async execute(manager: EntityManager): Promise<AlertTransitions> {
+    await this.alerts.lockEvaluation(manager);
+    // read after the lock: an evaluation waiting for another one sees what that one wrote
+    const now = this.clock.now();
+    const inputs = await this.alerts.loadInputs(manager, this.live.tables, now, this.policy);
+    const conditions = alertConditions({ ...inputs, watchingSince: this.watchingSince }, now, this.policy);
+    const open = await this.alerts.openAlerts(manager);
+    const openIds = new Set(open.map((alert) => alert.alertId));
+    const lastOccurrences = await this.alerts.lastOccurrences(
+      manager,
+      conditions.filter((c) => !openIds.has(c.alertId)).map((c) => c.alertId),
+    );
+    const transitions = diffAlerts(open, conditions, lastOccurrences, now.toISOString());
+    await this.alerts.apply(manager, transitions);
+    await this.outbox.add(manager, alertOutboxEntries(transitions));
+    return transitions;
+  }
+}
