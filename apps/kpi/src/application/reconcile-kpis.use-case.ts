@@ -145,7 +145,8 @@ export class ReconcileKpisUseCase {
   }
 }
 
-function inconclusive(
+/** A result that compared nothing, and why. */
+export function inconclusive(
   base: Pick<KpiReconciliationResult, 'trigger' | 'startedAt'>,
   reason: string,
 ): Omit<KpiReconciliationResult, 'checkedAt' | 'durationMs' | 'readModel' | 'replayedUpTo'> {

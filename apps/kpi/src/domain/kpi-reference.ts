@@ -41,7 +41,7 @@ const matches = (value: string | null, filter: string | null): boolean => filter
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
 
 /** `items` by key, each group in input order (lookups by id stay linear over many facts). */
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+export function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const key = keyOf(item);

@@ -6,6 +6,7 @@ import type {
   ReturnFact,
   ShipmentLineFact,
 } from './kpi-facts';
+import { groupBy } from './kpi-reference';
 
 export const DAY_MS = 86_400_000;
 
@@ -18,17 +19,6 @@ interface DaySeeds {
   readonly inspections: InspectionFact[];
   readonly shipmentLines: ShipmentLineFact[];
   readonly cycleCounts: CycleCountFact[];
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [item]);
-    else group.push(item);
-  }
-  return groups;
 }
 
 /**

@@ -15,28 +15,18 @@ import {
   ORDERS_ORDER_SHIPPED_AFTER_CANCELLATION_V1,
   ORDERS_ORDER_SHIPPED_V1,
   ORDERS_TOPIC,
-  parseCloudEventBytes,
 } from '@opsline/contracts';
-import {
-  BatchConsumer,
-  DeadLetterPublisher,
-  EventBatchHandlerFn,
-  EventParser,
-  KAFKA_CLIENT,
-  KAFKA_PRODUCER,
-  nestMessagingLogger,
-} from '@opsline/messaging';
-import { CorrelationContext, PlatformMetrics } from '@opsline/platform';
+import { BatchConsumer, EventBatchHandlerFn, KAFKA_CLIENT, KAFKA_PRODUCER } from '@opsline/messaging';
+import { PlatformMetrics } from '@opsline/platform';
 import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ALERT_CLOCK } from '../../application/evaluate-alerts.use-case';
 import { RecordAlertFeedsUseCase } from '../../application/record-alert-feeds.use-case';
 import type { Clock } from '../../domain/alerts/alert';
+import { kpiBatchConsumer } from '../kpi-batch-consumer';
 import { KPI_SCHEMA } from '../kpi-tables';
 import { AlertRepository } from './alert.repository';
 import { ALERTS_CONSUMER_GROUP } from './alert-tables';
-
-const parse: EventParser = (value) => parseCloudEventBytes(value) as ReturnType<EventParser>;
 
 /**
  * The warehouse-feed monitor's Kafka edge: its own consumer group (not a read-model version's, so a
@@ -59,19 +49,17 @@ export class AlertFeedsConsumer implements OnApplicationBootstrap, BeforeApplica
 
   async onApplicationBootstrap(): Promise<void> {
     const record = new RecordAlertFeedsUseCase(this.alerts, this.clock);
-    const scoped =
-      (handle: EventBatchHandlerFn): EventBatchHandlerFn =>
-      (events, context) =>
-        CorrelationContext.run(events[0].correlationid ?? events[0].id, () => handle(events, context));
-    const heard = scoped((events, { manager }) => record.warehouseEventsHeard(manager, events));
-    const allocated = scoped((events, { manager }) => record.ordersAllocated(manager, events));
-    const shipped = scoped((events, { manager }) => record.shipmentsRecorded(manager, events));
-    const log = nestMessagingLogger('Messaging');
-    this.consumer = new BatchConsumer({
+    const heard: EventBatchHandlerFn = (events, { manager }) => record.warehouseEventsHeard(manager, events);
+    const allocated: EventBatchHandlerFn = (events, { manager }) => record.ordersAllocated(manager, events);
+    const shipped: EventBatchHandlerFn = (events, { manager }) => record.shipmentsRecorded(manager, events);
+    this.consumer = kpiBatchConsumer({
       kafka: this.kafka,
+      producer: this.producer,
+      metrics: this.metrics,
+      dataSource: this.dataSource,
       groupId: ALERTS_CONSUMER_GROUP,
       topics: [INGEST_WAREHOUSE_TOPIC, ORDERS_TOPIC],
-      handlers: new Map(),
+      schema: KPI_SCHEMA,
       batchHandlers: new Map<string, EventBatchHandlerFn>([
         ...INGEST_TOPIC_EVENT_TYPES[INGEST_WAREHOUSE_TOPIC].map((type) => [type, heard] as const),
         [ORDERS_ORDER_ALLOCATED_V1, allocated],
@@ -80,19 +68,6 @@ export class AlertFeedsConsumer implements OnApplicationBootstrap, BeforeApplica
         [ORDERS_ORDER_SHIPPED_V1, shipped],
         [ORDERS_ORDER_SHIPPED_AFTER_CANCELLATION_V1, shipped],
       ]),
-      dataSource: this.dataSource,
-      schema: KPI_SCHEMA,
-      parse,
-      deadLetters: new DeadLetterPublisher(this.producer, log, (topic, reason) =>
-        this.metrics.deadLetters.inc({ topic, reason }),
-      ),
-      logger: log,
-      fromBeginning: true,
-      onLag: (topic, partition, lag) =>
-        this.metrics.consumerLag.set(
-          { topic, partition: String(partition), group: ALERTS_CONSUMER_GROUP },
-          lag,
-        ),
     });
     await this.consumer.start();
     this.logger.log({ msg: 'consuming', group: ALERTS_CONSUMER_GROUP });

@@ -7,23 +7,14 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { parseCloudEventBytes } from '@opsline/contracts';
-import {
-  BatchConsumer,
-  DeadLetterPublisher,
-  EventBatchHandlerFn,
-  EventParser,
-  KAFKA_CLIENT,
-  KAFKA_PRODUCER,
-  messagingTablesUpSql,
-  nestMessagingLogger,
-} from '@opsline/messaging';
-import { ConflictError, CorrelationContext, PlatformMetrics } from '@opsline/platform';
+import { BatchConsumer, KAFKA_CLIENT, KAFKA_PRODUCER, messagingTablesUpSql } from '@opsline/messaging';
+import { ConflictError, PlatformMetrics } from '@opsline/platform';
 import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { REBUILT_FACT } from '../../application/kpi-change-stream.use-case';
 import { hasCaughtUp, remainingByTopic } from '../../domain/rebuild-progress';
 import { ConsumerLagReader, KPI_SOURCE_TOPICS } from '../consumer-lag.reader';
+import { kpiBatchConsumer } from '../kpi-batch-consumer';
 import { kpiBatchHandlers } from '../kpi-fact.handlers';
 import { KPI_SCHEMA, KpiTables } from '../kpi-tables';
 import { kpiFactTablesUpSql } from '../migrations/1764000000400-create-kpi-facts';
@@ -35,7 +26,6 @@ import {
   ReadModelVersionsRepository,
 } from './read-model-versions.repository';
 
-const parse: EventParser = (value) => parseCloudEventBytes(value) as ReturnType<EventParser>;
 const PROGRESS_POLL_MS = 250;
 const LIVE_REFRESH_MS = 5_000;
 
@@ -287,42 +277,16 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
   }
 
   private consumerFor(version: ReadModelVersion): BatchConsumer {
-    const log = nestMessagingLogger('Messaging');
-    // Log lines of a handler carry the correlation id the event was sent with (as the platform does).
-    // One wrapper per function, not per type: types sharing a handler must keep sharing it, so that
-    // the consumer hands a mixed run of them to one call.
-    const scopedOf = new Map<EventBatchHandlerFn, EventBatchHandlerFn>();
-    const scoped = new Map(
-      [...kpiBatchHandlers(new KpiTables(version.schema))].map(([type, handle]) => {
-        let wrapped = scopedOf.get(handle);
-        if (wrapped === undefined) {
-          wrapped = (events, context) =>
-            CorrelationContext.run(events[0].correlationid ?? events[0].id, () => handle(events, context));
-          scopedOf.set(handle, wrapped);
-        }
-        return [type, wrapped] as const;
-      }),
-    );
-    return new BatchConsumer({
+    return kpiBatchConsumer({
       kafka: this.kafka,
-      groupId: version.consumerGroup,
-      topics: [...KPI_SOURCE_TOPICS],
-      handlers: new Map(),
-      batchHandlers: scoped,
+      producer: this.producer,
+      metrics: this.metrics,
       dataSource: this.dataSource,
+      groupId: version.consumerGroup,
+      topics: KPI_SOURCE_TOPICS,
       // The inbox of a version's consumer group lives in the version's schema.
       schema: version.schema,
-      parse,
-      deadLetters: new DeadLetterPublisher(this.producer, log, (topic, reason) =>
-        this.metrics.deadLetters.inc({ topic, reason }),
-      ),
-      logger: log,
-      fromBeginning: true,
-      onLag: (topic, partition, lag) =>
-        this.metrics.consumerLag.set(
-          { topic, partition: String(partition), group: version.consumerGroup },
-          lag,
-        ),
+      batchHandlers: kpiBatchHandlers(new KpiTables(version.schema)),
     });
   }
 }

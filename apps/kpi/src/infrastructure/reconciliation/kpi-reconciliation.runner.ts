@@ -8,6 +8,7 @@ import {
 import { PlatformMetrics } from '@opsline/platform';
 import { Gauge, Registry } from 'prom-client';
 import {
+  inconclusive,
   KpiReconciliationResult,
   ReconcileKpisUseCase,
   ReconciliationTrigger,
@@ -163,21 +164,10 @@ export class KpiReconciliationRunner implements OnApplicationBootstrap, BeforeAp
 function failed(trigger: ReconciliationTrigger, startedAt: string, error: Error): KpiReconciliationResult {
   const checkedAt = new Date().toISOString();
   return {
-    status: 'inconclusive',
-    trigger,
-    startedAt,
+    ...inconclusive({ trigger, startedAt }, `reconciliation failed: ${error.message}`),
     checkedAt,
     durationMs: Date.parse(checkedAt) - Date.parse(startedAt),
     readModel: null,
     replayedUpTo: {},
-    messagesRead: 0,
-    eventsApplied: 0,
-    invalidMessages: 0,
-    range: null,
-    bucketsCompared: 0,
-    driftCount: 0,
-    drift: [],
-    positions: { compared: 0, driftCount: 0, drift: [] },
-    reason: `reconciliation failed: ${error.message}`,
   };
 }
