@@ -17,11 +17,10 @@ import {
   repairOrderStorage,
   terminateBackends,
 } from './harness/injectors';
-import { redeliveryGaps } from './harness/redelivery';
+import { expectGracefulStop } from './harness/graceful-stop';
 
 jest.setTimeout(300_000);
 
-const SIGTERM_DEADLINE_MS = 10_000;
 const DLQ_SLICE = 3;
 const { all, opening, slices } = scenarioSlices(Number(process.env.FAULTS_ORDERS ?? 200), 8);
 // the order the database will refuse: one with no other event, moved to the middle of its step's slice
@@ -50,42 +49,8 @@ describe('after each fault, every KPI equals the oracle over every acknowledged 
     expectInputEqualsEffect(comparison);
   });
 
-  it('SIGTERM of the kpi service: drains, exits within 10 s, at most one batch to redeliver', async () => {
-    let exitMs = Infinity;
-    let exitCode: number | null = null;
-    let gaps: Awaited<ReturnType<typeof redeliveryGaps>> = [];
-    const comparison = await run.step({
-      scenario: 'SIGTERM kpi',
-      slice: 1,
-      inject: async () => {
-        const kpi = run.system.process('kpi');
-        const sentAt = Date.now();
-        kpi.signal('SIGTERM');
-        const exit = await kpi.waitForExit(30_000);
-        exitMs = exit.at - sentAt;
-        exitCode = exit.code;
-        gaps = await redeliveryGaps(run.system, 'kpi');
-        await run.system.startService('kpi');
-        const redelivered = gaps.reduce((sum, gap) => sum + gap.events, 0);
-        return `exit code ${exitCode} after ${(exitMs / 1000).toFixed(1)} s; ${redelivered} event(s) in ${gaps.length} batch(es) left to redeliver`;
-      },
-      verify: () => [
-        ...(exitCode === 0 ? [] : [`exit code ${exitCode}`]),
-        ...(exitMs < SIGTERM_DEADLINE_MS ? [] : [`exit took ${exitMs} ms`]),
-        ...(gaps.length <= 1 ? [] : [`${gaps.length} batches left to redeliver`]),
-      ],
-    });
-    expectInputEqualsEffect(comparison);
-    expect({
-      exitCode,
-      exitInTime: exitMs < SIGTERM_DEADLINE_MS,
-      batchesToRedeliver: gaps.length <= 1,
-    }).toEqual({
-      exitCode: 0,
-      exitInTime: true,
-      batchesToRedeliver: true,
-    });
-  });
+  it('SIGTERM of the kpi service: drains, exits within 10 s, at most one batch to redeliver', () =>
+    expectGracefulStop(run, 'kpi', 1));
 
   it('every event delivered twice', async () => {
     const comparison = await run.step({

@@ -8,13 +8,12 @@
 import { SERVICE_NAMES, ServiceName, sleep, waitUntil } from './harness/fault-system';
 import { expectInputEqualsEffect, FaultRun, scenarioSlices } from './harness/fault-run';
 import { killAndRestart, rewindAllGroups } from './harness/injectors';
-import { redeliveryGaps } from './harness/redelivery';
+import { expectGracefulStop } from './harness/graceful-stop';
 
 jest.setTimeout(300_000);
 
 const KPI_KILLS = 5;
 const SESSION_TIMEOUT_MS = 30_000;
-const SIGTERM_DEADLINE_MS = 10_000;
 const enabled = process.env.FAULTS_ALL === '1';
 const { opening, slices } = scenarioSlices(Number(process.env.FAULTS_ORDERS ?? 200), 9);
 
@@ -55,42 +54,8 @@ const { opening, slices } = scenarioSlices(Number(process.env.FAULTS_ORDERS ?? 2
   });
 
   (['orders', 'returns', 'inventory'] as const).forEach((service: ServiceName, i) =>
-    it(`SIGTERM of the ${service} service: drains, exits within 10 s, at most one batch to redeliver`, async () => {
-      let exitMs = Infinity;
-      let exitCode: number | null = null;
-      let gaps: Awaited<ReturnType<typeof redeliveryGaps>> = [];
-      const comparison = await run.step({
-        scenario: `SIGTERM ${service}`,
-        slice: 3 + i,
-        inject: async () => {
-          const process = run.system.process(service);
-          const sentAt = Date.now();
-          process.signal('SIGTERM');
-          const exit = await process.waitForExit(30_000);
-          exitMs = exit.at - sentAt;
-          exitCode = exit.code;
-          gaps = await redeliveryGaps(run.system, service);
-          await run.system.startService(service);
-          const redelivered = gaps.reduce((sum, gap) => sum + gap.events, 0);
-          return `exit code ${exitCode} after ${(exitMs / 1000).toFixed(1)} s; ${redelivered} event(s) in ${gaps.length} batch(es) left to redeliver`;
-        },
-        verify: () => [
-          ...(exitCode === 0 ? [] : [`exit code ${exitCode}`]),
-          ...(exitMs < SIGTERM_DEADLINE_MS ? [] : [`exit took ${exitMs} ms`]),
-          ...(gaps.length <= 1 ? [] : [`${gaps.length} batches left to redeliver`]),
-        ],
-      });
-      expectInputEqualsEffect(comparison);
-      expect({
-        exitCode,
-        exitInTime: exitMs < SIGTERM_DEADLINE_MS,
-        batchesToRedeliver: gaps.length <= 1,
-      }).toEqual({
-        exitCode: 0,
-        exitInTime: true,
-        batchesToRedeliver: true,
-      });
-    }),
+    it(`SIGTERM of the ${service} service: drains, exits within 10 s, at most one batch to redeliver`, () =>
+      expectGracefulStop(run, service, 3 + i)),
   );
 
   it('the broker frozen (SIGSTOP) past the session timeout, then SIGCONT', async () => {
