@@ -13,6 +13,7 @@ import { INVENTORY_ENTITIES } from './infrastructure/inventory.entities';
 import { InventoryController } from './infrastructure/inventory.controller';
 import { InventoryRepository } from './infrastructure/inventory.repository';
 import { CreateInventory1764000000300 } from './infrastructure/migrations/1764000000300-create-inventory';
+import { IndexLedgerReads1764000000310 } from './infrastructure/migrations/1764000000310-index-ledger-reads';
 import { OrderEventsHandler } from './infrastructure/order-events.handler';
 import { PositionReconciliationController } from './infrastructure/position-reconciliation.controller';
 import {
@@ -36,7 +37,11 @@ export class InventoryModule {
           serviceName: 'inventory',
           environment,
           entities: INVENTORY_ENTITIES,
-          migrations: [createMessagingTablesMigration('inventory'), CreateInventory1764000000300],
+          migrations: [
+            createMessagingTablesMigration('inventory'),
+            CreateInventory1764000000300,
+            IndexLedgerReads1764000000310,
+          ],
         }),
       ],
       providers: [

@@ -3,7 +3,7 @@ import { ShipmentConfirmedV1 } from '@opsline/contracts';
 import { EventCause, Outbox } from '@opsline/messaging';
 import { EntityManager } from 'typeorm';
 import { consumeForShipment } from '../domain/backorder-queue';
-import { computeStockPosition, openReservationOf, StockLedgerView } from '../domain/stock-position';
+import { computeStockPosition, openReservationOf } from '../domain/stock-position';
 import { InventoryRepository } from '../infrastructure/inventory.repository';
 import { inventoryOutboxEntries } from './inventory-wire-events';
 import { PositionSettler, touchedPositionsOf } from './settle-positions';
@@ -37,11 +37,9 @@ export class ApplyShipmentUseCase {
       manager,
       skus.map((sku) => ({ warehouseId, sku })),
     );
-    const views = new Map<string, StockLedgerView>();
-    for (const sku of skus) {
-      const ledger = await this.repository.ledgerOf(manager, { warehouseId, sku });
-      views.set(sku, computeStockPosition(warehouseId, sku, ledger));
-    }
+    // the order's own entries are all an open reservation depends on
+    const orderEntries = await this.repository.orderEntriesAt(manager, warehouseId, skus, orderId);
+    const views = new Map(skus.map((sku) => [sku, computeStockPosition(warehouseId, sku, orderEntries)]));
     const queue = await this.repository.backordersOfOrder(manager, orderId);
     const consumption = consumeForShipment(
       { shipmentId: shipment.shipmentId, orderId, warehouseId, at: shippedAt, lines: shipment.lines },

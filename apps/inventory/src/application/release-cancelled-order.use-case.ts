@@ -50,13 +50,11 @@ export class ReleaseCancelledOrderUseCase {
       manager,
       skus.map((sku) => ({ warehouseId, sku })),
     );
+    // the order's own entries are all an open reservation depends on
+    const orderEntries = await this.repository.orderEntriesAt(manager, warehouseId, skus, order.orderId);
     const openLines: OpenOrderLine[] = [];
     for (const sku of skus) {
-      const view = computeStockPosition(
-        warehouseId,
-        sku,
-        await this.repository.ledgerOf(manager, { warehouseId, sku }),
-      );
+      const view = computeStockPosition(warehouseId, sku, orderEntries);
       for (const line of order.lines.filter((l) => l.sku === sku)) {
         openLines.push({
           lineId: line.lineId,

@@ -8,9 +8,12 @@ import type {
 } from '../domain/inventory-events';
 import { detectLevelLow, StockLevel } from '../domain/reorder-policy';
 import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
+import { earlierBusinessTime, laterBusinessTime } from '../domain/ordering';
 import {
   computeStockPosition,
   movesOnHand,
+  onHandAfterLaterMovements,
+  positionAfter,
   StockLedgerView,
   StockPosition,
   withReservationChanges,
@@ -60,9 +63,10 @@ export function touchedPositionsOf(recorded: readonly StockLedgerEntry[], at?: s
  * included) once, for `stock.level-low`. Publishes each settled position as it now stands
  * (`position.changed`) and every cycle count the event applied or re-judged (`stock.counted`).
  *
- * A position is folded from its whole ledger only when the event moved on-hand (whose result
- * depends on business-time order, cycle counts); reservations and releases are added to the stored
- * position, so allocating does not read a position's history.
+ * A position is brought up to date from its stored level and the event's entries, never from its
+ * whole history: reserved is a plain sum; on-hand too while the event's movements are later than
+ * the position's latest cycle count. Only a count, or a movement dated before the latest count,
+ * folds the ledger — from the count before it on, since that count replaces everything earlier.
  */
 @Injectable()
 export class PositionSettler {
@@ -77,24 +81,8 @@ export class PositionSettler {
     const events: InventoryDomainEvent[] = [];
     for (const touchedPosition of touched) {
       const locked = before.get(positionKeyOf(touchedPosition));
-      let position: StockPosition;
-      if (locked !== undefined && !touchedPosition.recorded.some(movesOnHand)) {
-        position = withReservationChanges(
-          {
-            warehouseId: touchedPosition.warehouseId,
-            sku: touchedPosition.sku,
-            onHand: locked.onHand,
-            reserved: locked.reserved,
-            available: locked.available,
-          },
-          touchedPosition.recorded,
-        );
-      } else {
-        const ledger = await this.repository.ledgerOf(manager, touchedPosition);
-        const view = computeStockPosition(touchedPosition.warehouseId, touchedPosition.sku, ledger);
-        events.push(...judgedCounts(touchedPosition, ledger, view));
-        position = view.position;
-      }
+      const { position, counted } = await this.bringUpToDate(manager, touchedPosition, locked);
+      events.push(...counted);
       const queue = await this.repository.backordersAt(manager, touchedPosition);
       const settled = settlePosition(touchedPosition, position, queue, locked ?? NO_LEVEL);
       if (settled.fill.reservations.length > 0) {
@@ -106,6 +94,46 @@ export class PositionSettler {
     }
     return events;
   }
+
+  private async bringUpToDate(
+    manager: EntityManager,
+    touched: TouchedPosition,
+    locked: LockedLevel | undefined,
+  ): Promise<{ position: StockPosition; counted: StockCountedEvent[] }> {
+    if (locked === undefined) {
+      // not locked by the caller, so there is no stored level to start from
+      const ledger = await this.repository.ledgerOf(manager, touched);
+      const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
+      return { position: view.position, counted: judgedCounts(touched, ledger, view) };
+    }
+    const stored: StockPosition = {
+      warehouseId: touched.warehouseId,
+      sku: touched.sku,
+      onHand: locked.onHand,
+      reserved: locked.reserved,
+      available: locked.available,
+    };
+    const movements = touched.recorded.filter(movesOnHand);
+    if (movements.length === 0)
+      return { position: withReservationChanges(stored, touched.recorded), counted: [] };
+    if (movements.every((entry) => entry.kind !== 'count')) {
+      const latestCountAt = latestTimeOf(await this.repository.latestCountsOf(manager, touched));
+      const onHand = onHandAfterLaterMovements(stored.onHand, touched.recorded, latestCountAt);
+      if (onHand !== undefined)
+        return { position: positionAfter(stored, touched.recorded, onHand), counted: [] };
+    }
+    const earliest = movements.map((entry) => entry.at).reduce(earlierBusinessTime);
+    const ledger = await this.repository.ledgerFromCountBefore(manager, touched, earliest);
+    const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
+    return {
+      position: positionAfter(stored, touched.recorded, view.position.onHand),
+      counted: judgedCounts(touched, ledger, view),
+    };
+  }
+}
+
+function latestTimeOf(entries: readonly StockLedgerEntry[]): string | undefined {
+  return entries.length === 0 ? undefined : entries.map((entry) => entry.at).reduce(laterBusinessTime);
 }
 
 /** The level of a position that did not exist before the event. */

@@ -1,4 +1,4 @@
-import { compareBusinessTimes, compareIds, laterBusinessTime } from './ordering';
+import { compareBusinessTimes, compareIds, earlierBusinessTime, laterBusinessTime } from './ordering';
 
 describe('compareIds', () => {
   it('orders ids by plain character codes, so WH-10 comes before WH-2', () => {
@@ -33,6 +33,15 @@ describe('compareBusinessTimes', () => {
   it('picks the later of two times', () => {
     expect(laterBusinessTime('2026-11-20T10:00:00.000Z', '2026-11-21T10:00:00.000Z')).toBe(
       '2026-11-21T10:00:00.000Z',
+    );
+  });
+
+  it('picks the earlier of two times, the first one on a tie of instants', () => {
+    expect(earlierBusinessTime('2026-11-21T10:00:00.000Z', '2026-11-20T10:00:00.000Z')).toBe(
+      '2026-11-20T10:00:00.000Z',
+    );
+    expect(earlierBusinessTime('2026-11-20T10:00:00Z', '2026-11-20T10:00:00.000Z')).toBe(
+      '2026-11-20T10:00:00Z',
     );
   });
 });

@@ -28,3 +28,8 @@ export function compareBusinessTimes(a: string, b: string): number {
 export function laterBusinessTime(a: string, b: string): string {
   return compareBusinessTimes(b, a) > 0 ? b : a;
 }
+
+/** The earlier of two business times (the first on a tie). */
+export function earlierBusinessTime(a: string, b: string): string {
+  return compareBusinessTimes(b, a) < 0 ? b : a;
+}

@@ -4,9 +4,12 @@ import { StockLedgerEntry } from './stock-ledger';
 import {
   computeStockPosition,
   computeStockPositions,
+  onHandAfterLaterMovements,
   openReservationOf,
+  positionAfter,
   withReservationChanges,
 } from './stock-position';
+import { compareBusinessTimes } from './ordering';
 
 const WH = 'WH-1';
 const SKU = 'SKU-1';
@@ -306,5 +309,98 @@ describe('withReservationChanges', () => {
   it('refuses an entry that moves on-hand', () => {
     const position = computeStockPosition(WH, SKU, [receipt(t(0), 5)]).position;
     expect(() => withReservationChanges(position, [receipt(t(1), 1)])).toThrow(/moves on-hand/);
+  });
+});
+
+describe('bringing a position up to date without its whole ledger', () => {
+  const minutes = fc.integer({ min: 0, max: 120 });
+  const entry = fc.oneof(
+    fc
+      .record({ minute: minutes, quantity: fc.integer({ min: 1, max: 9 }), id: fc.nat() })
+      .map(({ minute, quantity, id }) => receipt(t(minute), quantity, `R-${id}`)),
+    fc
+      .record({ minute: minutes, delta: fc.integer({ min: -5, max: 5 }).filter((d) => d !== 0) })
+      .map(({ minute, delta }) => adjustment(t(minute), delta)),
+    fc
+      .record({ minute: minutes, counted: fc.integer({ min: 0, max: 20 }), id: fc.nat() })
+      .map(({ minute, counted, id }) => count(t(minute), counted, `C-${id}`)),
+    fc
+      .record({
+        minute: minutes,
+        order: fc.integer({ min: 1, max: 20 }),
+        quantity: fc.integer({ min: 1, max: 4 }),
+      })
+      .map(({ minute, order, quantity }) => reservation(t(minute), `O-${order}`, quantity)),
+    fc
+      .record({
+        minute: minutes,
+        order: fc.integer({ min: 1, max: 20 }),
+        quantity: fc.integer({ min: 1, max: 4 }),
+      })
+      .map(({ minute, order, quantity }) =>
+        shipment(t(minute), `O-${order}`, quantity, Math.min(quantity, 2)),
+      ),
+  );
+  /** History and new entries with no key twice: the ledger's unique constraint guarantees that. */
+  const ledgerWithNewEntries = fc
+    .tuple(fc.array(entry, { maxLength: 30 }), fc.array(entry, { minLength: 1, maxLength: 4 }))
+    .map(([history, added]) => {
+      const view = computeStockPosition(WH, SKU, [...history, ...added]);
+      const keys = new Set<string>();
+      const keep = (e: StockLedgerEntry): boolean => {
+        const key = view.explained.find((explained) => explained.entry === e)?.key ?? '';
+        if (keys.has(key)) return false;
+        keys.add(key);
+        return true;
+      };
+      return { history: history.filter(keep), added: added.filter(keep) };
+    });
+  const latestCountAt = (entries: StockLedgerEntry[]): string | undefined =>
+    entries
+      .filter((e) => e.kind === 'count')
+      .map((e) => e.at)
+      .sort(compareBusinessTimes)
+      .at(-1);
+
+  it('adds movements later than the latest count to the stored on-hand, as the whole fold would', () => {
+    fc.assert(
+      fc.property(ledgerWithNewEntries, ({ history, added }) => {
+        const stored = computeStockPosition(WH, SKU, history).position;
+        const onHand = onHandAfterLaterMovements(stored.onHand, added, latestCountAt(history));
+        fc.pre(onHand !== undefined);
+        expect(positionAfter(stored, added, onHand ?? NaN)).toEqual(
+          computeStockPosition(WH, SKU, [...history, ...added]).position,
+        );
+      }),
+    );
+  });
+
+  it('declines a count, or a movement at or before the latest count', () => {
+    const history = [receipt(t(0), 5), count(t(10), 4)];
+    expect(onHandAfterLaterMovements(4, [receipt(t(11), 1)], t(10))).toBe(5);
+    expect(onHandAfterLaterMovements(4, [receipt(t(11), 1), receipt(t(10), 1)], t(10))).toBeUndefined();
+    expect(onHandAfterLaterMovements(4, [receipt(t(9), 1)], latestCountAt(history))).toBeUndefined();
+    expect(onHandAfterLaterMovements(4, [count(t(20), 7)], t(10))).toBeUndefined();
+    expect(onHandAfterLaterMovements(0, [count(t(20), 7)], undefined)).toBeUndefined();
+  });
+
+  it('gets on-hand and every later count right from the latest count before the earliest new movement', () => {
+    fc.assert(
+      fc.property(ledgerWithNewEntries, ({ history, added }) => {
+        const movements = added.filter((e) => e.kind !== 'reservation' && e.kind !== 'release');
+        fc.pre(movements.length > 0);
+        const all = [...history, ...added];
+        const earliest = movements.map((e) => e.at).sort(compareBusinessTimes)[0];
+        // what InventoryRepository.ledgerFromCountBefore selects
+        const from = latestCountAt(all.filter((e) => compareBusinessTimes(e.at, earliest) < 0));
+        const suffix = from === undefined ? all : all.filter((e) => compareBusinessTimes(e.at, from) >= 0);
+        const whole = computeStockPosition(WH, SKU, all);
+        const partial = computeStockPosition(WH, SKU, suffix);
+        expect(partial.position.onHand).toBe(whole.position.onHand);
+        const judgedAfter = (view: typeof whole) =>
+          view.counts.filter((c) => compareBusinessTimes(c.at, earliest) >= 0);
+        expect(judgedAfter(partial)).toEqual(judgedAfter(whole));
+      }),
+    );
   });
 });

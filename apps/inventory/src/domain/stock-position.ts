@@ -7,7 +7,7 @@ import {
   sortLedger,
   StockLedgerEntry,
 } from './stock-ledger';
-import { compareIds } from './ordering';
+import { compareBusinessTimes, compareIds } from './ordering';
 
 /**
  * A warehouse × SKU position (contract §5). `available = onHand − reserved` and may be negative:
@@ -139,8 +139,42 @@ export function withReservationChanges(
 ): StockPosition {
   const mover = entries.find(movesOnHand);
   if (mover !== undefined) throw new Error(`${ledgerEntryKey(mover)} moves on-hand; fold the ledger instead`);
+  return positionAfter(position, entries, position.onHand);
+}
+
+/**
+ * The position after new entries, given the on-hand they leave: reserved is a plain sum of their
+ * changes whatever their business times, so it needs only the stored position.
+ */
+export function positionAfter(
+  position: StockPosition,
+  entries: readonly StockLedgerEntry[],
+  onHand: number,
+): StockPosition {
   const reserved = entries.reduce((sum, entry) => sum + reservedChange(entry), position.reserved);
-  return { ...position, reserved, available: position.onHand - reserved };
+  return { ...position, onHand, reserved, available: onHand - reserved };
+}
+
+/**
+ * On-hand after new entries, from the stored on-hand alone, when their business times allow it:
+ * none of them is a cycle count and each on-hand movement is later than the position's latest
+ * count (`latestCountAt`, undefined when it has none). Such movements apply on top of everything
+ * already recorded and re-judge no count — the usual case, where events arrive roughly in time
+ * order. Undefined otherwise: the ledger must be folded from the count before the earliest of them.
+ */
+export function onHandAfterLaterMovements(
+  onHand: number,
+  entries: readonly StockLedgerEntry[],
+  latestCountAt: string | undefined,
+): number | undefined {
+  const movements = entries.filter(movesOnHand);
+  const allLater = movements.every(
+    (entry) =>
+      entry.kind !== 'count' &&
+      (latestCountAt === undefined || compareBusinessTimes(entry.at, latestCountAt) > 0),
+  );
+  if (!allLater) return undefined;
+  return movements.reduce((sum, entry) => sum + onHandChange(entry, sum), onHand);
 }
 
 /** Units still reserved for one order line in a position's view (0 when none). */

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { Backorder } from '../domain/backorder-queue';
 import { compareIds } from '../domain/ordering';
 import type { StockLevel } from '../domain/reorder-policy';
-import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
+import { CountEntry, ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
 import type { StockPosition } from '../domain/stock-position';
 
 /** A warehouse × SKU. */
@@ -224,6 +224,60 @@ export class InventoryRepository {
     const rows = (await manager.query(
       `SELECT entry FROM inventory.stock_ledger WHERE warehouse_id = $1 AND sku = $2`,
       [key.warehouseId, key.sku],
+    )) as { entry: StockLedgerEntry }[];
+    return rows.map((row) => row.entry);
+  }
+
+  /**
+   * The position's cycle counts at its latest count time (several when they share it): whatever
+   * moved on-hand later applies on top of the latest of them.
+   */
+  async latestCountsOf(manager: EntityManager, key: PositionKey): Promise<CountEntry[]> {
+    const rows = (await manager.query(
+      `SELECT entry FROM inventory.stock_ledger
+        WHERE warehouse_id = $1 AND sku = $2 AND kind = 'count'
+          AND at = (SELECT max(at) FROM inventory.stock_ledger
+                     WHERE warehouse_id = $1 AND sku = $2 AND kind = 'count')`,
+      [key.warehouseId, key.sku],
+    )) as { entry: CountEntry }[];
+    return rows.map((row) => row.entry);
+  }
+
+  /**
+   * The position's ledger from its latest cycle count before `before` (a business time) on, or
+   * the whole ledger when it has no such count. Folding it gives on-hand and every later count's
+   * judgement exactly, because that count replaces everything before it; entries that share the
+   * count's time are included too, since the fold needs them to order the count among them.
+   */
+  async ledgerFromCountBefore(
+    manager: EntityManager,
+    key: PositionKey,
+    before: string,
+  ): Promise<StockLedgerEntry[]> {
+    const rows = (await manager.query(
+      `SELECT entry FROM inventory.stock_ledger
+        WHERE warehouse_id = $1 AND sku = $2
+          AND at >= COALESCE(
+                (SELECT max(at) FROM inventory.stock_ledger
+                  WHERE warehouse_id = $1 AND sku = $2 AND kind = 'count' AND at < $3::timestamptz),
+                '-infinity')`,
+      [key.warehouseId, key.sku, before],
+    )) as { entry: StockLedgerEntry }[];
+    return rows.map((row) => row.entry);
+  }
+
+  /** One order's reservations, releases and shipments at the warehouse's positions of `skus`. */
+  async orderEntriesAt(
+    manager: EntityManager,
+    warehouseId: string,
+    skus: readonly string[],
+    orderId: string,
+  ): Promise<StockLedgerEntry[]> {
+    const rows = (await manager.query(
+      `SELECT entry FROM inventory.stock_ledger
+        WHERE entry->>'orderId' = $3 AND kind IN ('reservation', 'release', 'shipment')
+          AND warehouse_id = $1 AND sku = ANY($2::text[])`,
+      [warehouseId, [...skus], orderId],
     )) as { entry: StockLedgerEntry }[];
     return rows.map((row) => row.entry);
   }
