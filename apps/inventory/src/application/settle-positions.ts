@@ -8,9 +8,10 @@ import type {
 } from '../domain/inventory-events';
 import { detectLevelLow, StockLevel } from '../domain/reorder-policy';
 import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
-import { earlierBusinessTime, laterBusinessTime } from '../domain/ordering';
+import { earlierBusinessTime } from '../domain/ordering';
 import {
   computeStockPosition,
+  CountOutcome,
   movesOnHand,
   onHandAfterLaterMovements,
   positionAfter,
@@ -116,12 +117,13 @@ export class PositionSettler {
     const movements = touched.recorded.filter(movesOnHand);
     if (movements.length === 0)
       return { position: withReservationChanges(stored, touched.recorded), counted: [] };
-    if (movements.every((entry) => entry.kind !== 'count')) {
-      const latestCountAt = latestTimeOf(await this.repository.latestCountsOf(manager, touched));
-      const onHand = onHandAfterLaterMovements(stored.onHand, touched.recorded, latestCountAt);
-      if (onHand !== undefined)
-        return { position: positionAfter(stored, touched.recorded, onHand), counted: [] };
-    }
+    const latest = await this.repository.latestMovementsOf(manager, touched, movements.map(ledgerEntryKey));
+    const after = onHandAfterLaterMovements(stored.onHand, movements, latest);
+    if (after !== undefined)
+      return {
+        position: positionAfter(stored, touched.recorded, after.onHand),
+        counted: after.counts.map((count) => countedEvent(count, false)),
+      };
     const earliest = movements.map((entry) => entry.at).reduce(earlierBusinessTime);
     const ledger = await this.repository.ledgerFromCountBefore(manager, touched, earliest);
     const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
@@ -130,10 +132,6 @@ export class PositionSettler {
       counted: judgedCounts(touched, ledger, view),
     };
   }
-}
-
-function latestTimeOf(entries: readonly StockLedgerEntry[]): string | undefined {
-  return entries.length === 0 ? undefined : entries.map((entry) => entry.at).reduce(laterBusinessTime);
 }
 
 /** The level of a position that did not exist before the event. */
@@ -193,17 +191,21 @@ function judgedCounts(
   const earlierOnHand = new Map(earlier.counts.map((count) => [count.countId, count.onHandAtCount]));
   return view.counts
     .filter((count) => earlierOnHand.get(count.countId) !== count.onHandAtCount)
-    .map((count) => ({
-      type: 'stock.counted',
-      warehouseId: count.warehouseId,
-      sku: count.sku,
-      countId: count.countId,
-      at: count.at,
-      countedQuantity: count.countedQuantity,
-      onHandAtCount: count.onHandAtCount,
-      accurate: count.countAccurate,
-      restated: earlierOnHand.has(count.countId),
-    }));
+    .map((count) => countedEvent(count, earlierOnHand.has(count.countId)));
+}
+
+function countedEvent(count: CountOutcome, restated: boolean): StockCountedEvent {
+  return {
+    type: 'stock.counted',
+    warehouseId: count.warehouseId,
+    sku: count.sku,
+    countId: count.countId,
+    at: count.at,
+    countedQuantity: count.countedQuantity,
+    onHandAtCount: count.onHandAtCount,
+    accurate: count.countAccurate,
+    restated,
+  };
 }
 
 function positionChanged(

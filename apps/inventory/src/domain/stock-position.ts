@@ -155,26 +155,48 @@ export function positionAfter(
   return { ...position, onHand, reserved, available: onHand - reserved };
 }
 
+/** The latest business times among a position's other on-hand movements (undefined: none). */
+export interface LatestMovements {
+  /** Of its cycle counts. */
+  readonly countAt: string | undefined;
+  /** Of every movement of on-hand, counts included. */
+  readonly movementAt: string | undefined;
+}
+
+/** On-hand after new entries, and the cycle counts among them judged. */
+export interface OnHandAfter {
+  readonly onHand: number;
+  readonly counts: readonly CountOutcome[];
+}
+
 /**
- * On-hand after new entries, from the stored on-hand alone, when their business times allow it:
- * none of them is a cycle count and each on-hand movement is later than the position's latest
- * count (`latestCountAt`, undefined when it has none). Such movements apply on top of everything
- * already recorded and re-judge no count — the usual case, where events arrive roughly in time
- * order. Undefined otherwise: the ledger must be folded from the count before the earliest of them.
+ * On-hand after new entries from the stored on-hand alone, when their business times allow it —
+ * the usual case, where events arrive roughly in time order:
+ * - each new on-hand movement is later than every other one (`latest.movementAt`): they apply on
+ *   top of the stored on-hand in ledger order, and a new count is judged against what is before it;
+ * - or none of them is a count and each is later than the latest count (`latest.countAt`): they
+ *   add to on-hand wherever they fall among other movements, and re-judge no count.
+ * Undefined otherwise: the ledger must be folded from the count before the earliest of them.
  */
 export function onHandAfterLaterMovements(
   onHand: number,
   entries: readonly StockLedgerEntry[],
-  latestCountAt: string | undefined,
-): number | undefined {
-  const movements = entries.filter(movesOnHand);
-  const allLater = movements.every(
-    (entry) =>
-      entry.kind !== 'count' &&
-      (latestCountAt === undefined || compareBusinessTimes(entry.at, latestCountAt) > 0),
-  );
-  if (!allLater) return undefined;
-  return movements.reduce((sum, entry) => sum + onHandChange(entry, sum), onHand);
+  latest: LatestMovements,
+): OnHandAfter | undefined {
+  const movements = sortLedger(entries.filter(movesOnHand));
+  const laterThan = (at: string | undefined) => (entry: StockLedgerEntry) =>
+    at === undefined || compareBusinessTimes(entry.at, at) > 0;
+  const onTop = movements.every(laterThan(latest.movementAt));
+  const additive =
+    movements.every((entry) => entry.kind !== 'count') && movements.every(laterThan(latest.countAt));
+  if (!onTop && !additive) return undefined;
+  let running = onHand;
+  const counts: CountOutcome[] = [];
+  for (const entry of movements) {
+    if (entry.kind === 'count') counts.push(judgeCount(entry, running));
+    running += onHandChange(entry, running);
+  }
+  return { onHand: running, counts };
 }
 
 /** Units still reserved for one order line in a position's view (0 when none). */

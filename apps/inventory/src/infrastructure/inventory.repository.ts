@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Backorder } from '../domain/backorder-queue';
-import { compareIds } from '../domain/ordering';
+import { compareIds, laterBusinessTime } from '../domain/ordering';
 import type { StockLevel } from '../domain/reorder-policy';
-import { CountEntry, ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
-import type { StockPosition } from '../domain/stock-position';
+import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
+import type { LatestMovements, StockPosition } from '../domain/stock-position';
 
 /** A warehouse × SKU. */
 export interface PositionKey {
@@ -229,18 +229,37 @@ export class InventoryRepository {
   }
 
   /**
-   * The position's cycle counts at its latest count time (several when they share it): whatever
-   * moved on-hand later applies on top of the latest of them.
+   * The latest business times of the position's cycle counts and of all its on-hand movements,
+   * leaving out the entries `excluding` names (an event's own, already recorded). Each is read as
+   * the entries at the latest stored instant and compared as written, since the column keeps
+   * microseconds only.
    */
-  async latestCountsOf(manager: EntityManager, key: PositionKey): Promise<CountEntry[]> {
+  async latestMovementsOf(
+    manager: EntityManager,
+    key: PositionKey,
+    excluding: readonly string[],
+  ): Promise<LatestMovements> {
     const rows = (await manager.query(
-      `SELECT entry FROM inventory.stock_ledger
-        WHERE warehouse_id = $1 AND sku = $2 AND kind = 'count'
+      // no CTE: each max() must stay an index scan backwards on (warehouse_id, sku, at)
+      `SELECT kind, entry->>'at' AS at FROM inventory.stock_ledger
+        WHERE warehouse_id = $1 AND sku = $2 AND kind = 'count' AND NOT (entry_key = ANY($3::text[]))
           AND at = (SELECT max(at) FROM inventory.stock_ledger
-                     WHERE warehouse_id = $1 AND sku = $2 AND kind = 'count')`,
-      [key.warehouseId, key.sku],
-    )) as { entry: CountEntry }[];
-    return rows.map((row) => row.entry);
+                     WHERE warehouse_id = $1 AND sku = $2 AND kind = 'count'
+                       AND NOT (entry_key = ANY($3::text[])))
+       UNION ALL
+       SELECT kind, entry->>'at' AS at FROM inventory.stock_ledger
+        WHERE warehouse_id = $1 AND sku = $2 AND kind NOT IN ('reservation', 'release')
+          AND NOT (entry_key = ANY($3::text[]))
+          AND at = (SELECT max(at) FROM inventory.stock_ledger
+                     WHERE warehouse_id = $1 AND sku = $2 AND kind NOT IN ('reservation', 'release')
+                       AND NOT (entry_key = ANY($3::text[])))`,
+      [key.warehouseId, key.sku, [...excluding]],
+    )) as { kind: string; at: string }[];
+    const latest = (times: string[]) => (times.length === 0 ? undefined : times.reduce(laterBusinessTime));
+    return {
+      countAt: latest(rows.filter((row) => row.kind === 'count').map((row) => row.at)),
+      movementAt: latest(rows.map((row) => row.at)),
+    };
   }
 
   /**
