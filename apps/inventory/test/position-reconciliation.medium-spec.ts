@@ -8,6 +8,7 @@ import {
   service,
   useInventoryService,
 } from './inventory-service-harness';
+import { positionLedgers } from '../src/infrastructure/position-reconciliation.runner';
 
 jest.setTimeout(90_000);
 
@@ -53,5 +54,40 @@ describe('GET /inventory/reconciliation', () => {
       drift: [{ warehouseId: 'WH-1', sku: 'SKU-Q', field: 'onHand', stored: 11, fromLedger: 8 }],
     });
     expect(await driftGauge()).toBe(1);
+  });
+});
+
+describe('the ledger read for a check', () => {
+  it('streams every position whole, one at a time, across page boundaries', async () => {
+    await ingest([
+      received('GR-P1', 'SKU-P1', 1, '2026-11-20T08:00:00.000Z'),
+      received('GR-P2', 'SKU-P1', 2, '2026-11-20T08:01:00.000Z'),
+      received('GR-P3', 'SKU-P1', 3, '2026-11-20T08:02:00.000Z'),
+      received('GR-P4', 'SKU-P2', 4, '2026-11-20T08:03:00.000Z'),
+      received('GR-P5', 'SKU-P3', 5, '2026-11-20T08:04:00.000Z'),
+      received('GR-P6', 'SKU-P3', 6, '2026-11-20T08:05:00.000Z'),
+    ]);
+    await waitFor('SKU-P3 received', positionMatching('SKU-P3', { onHand: 11 }));
+    const dataSource = service().get(DataSource);
+    const everything = (await dataSource.query(
+      `SELECT warehouse_id, sku, entry->>'receiptId' AS ref FROM inventory.stock_ledger`,
+    )) as { warehouse_id: string; sku: string; ref: string | null }[];
+    const expected = new Map<string, string[]>();
+    for (const row of everything) {
+      const key = `${row.warehouse_id}/${row.sku}`;
+      expected.set(key, [...(expected.get(key) ?? []), String(row.ref)].sort());
+    }
+    const streamed = await dataSource.transaction(async (manager) => {
+      const seen: [string, string[]][] = [];
+      for await (const ledger of positionLedgers(manager, 2))
+        seen.push([
+          `${ledger.warehouseId}/${ledger.sku}`,
+          ledger.entries.map((entry) => String('receiptId' in entry ? entry.receiptId : null)).sort(),
+        ]);
+      return seen;
+    });
+    expect(new Set(streamed.map(([key]) => key)).size).toBe(streamed.length);
+    expect(new Map(streamed)).toEqual(expected);
+    expect(new Map(streamed).get('WH-1/SKU-P1')).toEqual(['GR-P1', 'GR-P2', 'GR-P3']);
   });
 });

@@ -24,26 +24,54 @@ export function positionsAgainstLedger(
   stored: readonly StoredPosition[],
   ledger: Iterable<StockLedgerEntry>,
 ): PositionLedgerDrift[] {
-  const keyOf = (p: { warehouseId: string; sku: string }): string => `${p.warehouseId}\u0000${p.sku}`;
-  const fromLedger = new Map(
-    computeStockPositions(ledger).map((view) => [keyOf(view.position), view.position]),
-  );
-  const storedByKey = new Map(stored.map((p) => [keyOf(p), p]));
-  const keys = new Set([...storedByKey.keys(), ...fromLedger.keys()]);
-  const drift: PositionLedgerDrift[] = [];
-  for (const key of keys) {
-    const [warehouseId, sku] = key.split('\u0000');
-    const row = storedByKey.get(key);
-    const folded = fromLedger.get(key);
-    for (const field of ['onHand', 'reserved'] as const) {
-      const storedValue = row?.[field] ?? 0;
-      const ledgerValue = folded?.[field] ?? 0;
-      if (storedValue !== ledgerValue)
-        drift.push({ warehouseId, sku, field, stored: storedValue, fromLedger: ledgerValue });
-    }
+  const check = new PositionDriftCheck(stored);
+  for (const view of computeStockPositions(ledger)) check.compare(view.position);
+  return check.drift();
+}
+
+/**
+ * {@link positionsAgainstLedger} one position at a time, so a caller can stream the ledger position
+ * by position and hold only one position's entries at once.
+ */
+export class PositionDriftCheck {
+  private readonly unmatched: Map<string, StoredPosition>;
+  private readonly found: PositionLedgerDrift[] = [];
+
+  constructor(stored: readonly StoredPosition[]) {
+    this.unmatched = new Map(stored.map((p) => [keyOf(p), p]));
   }
-  return drift.sort(
-    (a, b) =>
-      compareIds(a.warehouseId, b.warehouseId) || compareIds(a.sku, b.sku) || compareIds(a.field, b.field),
-  );
+
+  /** Compares a position folded from its whole ledger with its stored row (called once per position). */
+  compare(fromLedger: StoredPosition): void {
+    const key = keyOf(fromLedger);
+    this.found.push(...fieldDrift(fromLedger, this.unmatched.get(key), fromLedger));
+    this.unmatched.delete(key);
+  }
+
+  /** Every difference found, stored positions without ledger entries included, in warehouse × SKU order. */
+  drift(): PositionLedgerDrift[] {
+    const rowsWithoutEntries = [...this.unmatched.values()].flatMap((row) => fieldDrift(row, row, undefined));
+    return [...this.found, ...rowsWithoutEntries].sort(
+      (a, b) =>
+        compareIds(a.warehouseId, b.warehouseId) || compareIds(a.sku, b.sku) || compareIds(a.field, b.field),
+    );
+  }
+}
+
+function keyOf(p: { warehouseId: string; sku: string }): string {
+  return `${p.warehouseId}\u0000${p.sku}`;
+}
+
+function fieldDrift(
+  { warehouseId, sku }: { warehouseId: string; sku: string },
+  row: StoredPosition | undefined,
+  folded: StoredPosition | undefined,
+): PositionLedgerDrift[] {
+  return (['onHand', 'reserved'] as const).flatMap((field) => {
+    const storedValue = row?.[field] ?? 0;
+    const ledgerValue = folded?.[field] ?? 0;
+    return storedValue === ledgerValue
+      ? []
+      : [{ warehouseId, sku, field, stored: storedValue, fromLedger: ledgerValue }];
+  });
 }

@@ -8,9 +8,10 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PlatformMetrics } from '@opsline/platform';
 import { Gauge, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
-import { PositionLedgerDrift, positionsAgainstLedger } from '../domain/position-reconciliation';
+import { DataSource, EntityManager } from 'typeorm';
+import { PositionDriftCheck, PositionLedgerDrift } from '../domain/position-reconciliation';
 import type { StockLedgerEntry } from '../domain/stock-ledger';
+import { computeStockPosition } from '../domain/stock-position';
 
 /** Injection token of the scheduled check's interval in ms (0: on demand only). */
 export const INVENTORY_RECONCILIATION_INTERVAL = Symbol('INVENTORY_RECONCILIATION_INTERVAL');
@@ -94,31 +95,35 @@ export class PositionReconciliationRunner implements OnApplicationBootstrap, Bef
   private async run(): Promise<PositionReconciliationResult> {
     const started = Date.now();
     // One snapshot: a movement committed meanwhile is in both tables or in neither.
-    const { positions, ledger } = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      await manager.query('SET TRANSACTION READ ONLY');
-      const positionRows = (await manager.query(
-        `SELECT warehouse_id, sku, on_hand, reserved FROM inventory.stock_positions`,
-      )) as { warehouse_id: string; sku: string; on_hand: number; reserved: number }[];
-      const ledgerRows = (await manager.query(`SELECT entry FROM inventory.stock_ledger`)) as {
-        entry: StockLedgerEntry;
-      }[];
-      return {
-        positions: positionRows.map((row) => ({
-          warehouseId: row.warehouse_id,
-          sku: row.sku,
-          onHand: row.on_hand,
-          reserved: row.reserved,
-        })),
-        ledger: ledgerRows.map((row) => row.entry),
-      };
-    });
-    const drift = positionsAgainstLedger(positions, ledger);
+    const { drift, positionsCompared, ledgerEntries } = await this.dataSource.transaction(
+      'REPEATABLE READ',
+      async (manager) => {
+        await manager.query('SET TRANSACTION READ ONLY');
+        const positionRows = (await manager.query(
+          `SELECT warehouse_id, sku, on_hand, reserved FROM inventory.stock_positions`,
+        )) as { warehouse_id: string; sku: string; on_hand: number; reserved: number }[];
+        const check = new PositionDriftCheck(
+          positionRows.map((row) => ({
+            warehouseId: row.warehouse_id,
+            sku: row.sku,
+            onHand: row.on_hand,
+            reserved: row.reserved,
+          })),
+        );
+        let entries = 0;
+        for await (const ledger of positionLedgers(manager)) {
+          check.compare(computeStockPosition(ledger.warehouseId, ledger.sku, ledger.entries).position);
+          entries += ledger.entries.length;
+        }
+        return { drift: check.drift(), positionsCompared: positionRows.length, ledgerEntries: entries };
+      },
+    );
     const result: PositionReconciliationResult = {
       status: drift.length === 0 ? 'ok' : 'drift',
       checkedAt: new Date().toISOString(),
       durationMs: Date.now() - started,
-      positionsCompared: positions.length,
-      ledgerEntries: ledger.length,
+      positionsCompared,
+      ledgerEntries,
       driftCount: drift.length,
       drift: drift.slice(0, DRIFT_LISTED),
     };
@@ -127,5 +132,44 @@ export class PositionReconciliationRunner implements OnApplicationBootstrap, Bef
     if (drift.length > 0)
       this.logger.warn({ msg: 'positions differ from the ledger', drift: drift.slice(0, 5) });
     return result;
+  }
+}
+
+/** Rows one cursor read brings back. */
+const LEDGER_PAGE_SIZE = 5_000;
+
+/**
+ * Every position's whole ledger, one position at a time, through a server-side cursor in pages:
+ * never more than a page and one position's entries in memory, however long the ledger has grown.
+ * `manager` must be in a transaction, which the cursor lives in.
+ */
+export async function* positionLedgers(
+  manager: EntityManager,
+  pageSize = LEDGER_PAGE_SIZE,
+): AsyncGenerator<{ warehouseId: string; sku: string; entries: StockLedgerEntry[] }> {
+  await manager.query(
+    `DECLARE inventory_ledger_check NO SCROLL CURSOR FOR
+     SELECT warehouse_id, sku, entry FROM inventory.stock_ledger ORDER BY warehouse_id, sku`,
+  );
+  let current: { warehouseId: string; sku: string; entries: StockLedgerEntry[] } | null = null;
+  try {
+    for (;;) {
+      const rows = (await manager.query(`FETCH ${pageSize} FROM inventory_ledger_check`)) as {
+        warehouse_id: string;
+        sku: string;
+        entry: StockLedgerEntry;
+      }[];
+      for (const row of rows) {
+        if (current === null || current.warehouseId !== row.warehouse_id || current.sku !== row.sku) {
+          if (current !== null) yield current;
+          current = { warehouseId: row.warehouse_id, sku: row.sku, entries: [] };
+        }
+        current.entries.push(row.entry);
+      }
+      if (rows.length < pageSize) break;
+    }
+    if (current !== null) yield current;
+  } finally {
+    await manager.query(`CLOSE inventory_ledger_check`);
   }
 }
