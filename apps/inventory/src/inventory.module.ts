@@ -14,6 +14,7 @@ import { InventoryController } from './infrastructure/inventory.controller';
 import { InventoryRepository } from './infrastructure/inventory.repository';
 import { CreateInventory1764000000300 } from './infrastructure/migrations/1764000000300-create-inventory';
 import { IndexLedgerReads1764000000310 } from './infrastructure/migrations/1764000000310-index-ledger-reads';
+import { PositionLatestMovements1764000000320 } from './infrastructure/migrations/1764000000320-position-latest-movements';
 import { OrderEventsHandler } from './infrastructure/order-events.handler';
 import { PositionReconciliationController } from './infrastructure/position-reconciliation.controller';
 import {
@@ -41,6 +42,7 @@ export class InventoryModule {
             createMessagingTablesMigration('inventory'),
             CreateInventory1764000000300,
             IndexLedgerReads1764000000310,
+            PositionLatestMovements1764000000320,
           ],
         }),
       ],

@@ -12,6 +12,8 @@ import { earlierBusinessTime } from '../domain/ordering';
 import {
   computeStockPosition,
   CountOutcome,
+  LatestMovements,
+  latestMovementsAfter,
   movesOnHand,
   onHandAfterLaterMovements,
   positionAfter,
@@ -82,7 +84,7 @@ export class PositionSettler {
     const events: InventoryDomainEvent[] = [];
     for (const touchedPosition of touched) {
       const locked = before.get(positionKeyOf(touchedPosition));
-      const { position, counted } = await this.bringUpToDate(manager, touchedPosition, locked);
+      const { position, counted, latest } = await this.bringUpToDate(manager, touchedPosition, locked);
       events.push(...counted);
       const queue = await this.repository.backordersAt(manager, touchedPosition);
       const settled = settlePosition(touchedPosition, position, queue, locked ?? NO_LEVEL);
@@ -90,7 +92,7 @@ export class PositionSettler {
         await this.repository.insertEntries(manager, settled.fill.reservations);
         await this.repository.replaceBackorders(manager, queue, settled.fill.remaining);
       }
-      await this.repository.savePosition(manager, settled.position);
+      await this.repository.savePosition(manager, settled.position, latest);
       events.push(...settled.events);
     }
     return events;
@@ -100,12 +102,16 @@ export class PositionSettler {
     manager: EntityManager,
     touched: TouchedPosition,
     locked: LockedLevel | undefined,
-  ): Promise<{ position: StockPosition; counted: StockCountedEvent[] }> {
+  ): Promise<{ position: StockPosition; counted: StockCountedEvent[]; latest: LatestMovements }> {
     if (locked === undefined) {
       // not locked by the caller, so there is no stored level to start from
       const ledger = await this.repository.ledgerOf(manager, touched);
       const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
-      return { position: view.position, counted: judgedCounts(touched, ledger, view) };
+      return {
+        position: view.position,
+        counted: judgedCounts(touched, ledger, view),
+        latest: latestMovementsAfter(NO_MOVEMENTS, ledger),
+      };
     }
     const stored: StockPosition = {
       warehouseId: touched.warehouseId,
@@ -114,15 +120,16 @@ export class PositionSettler {
       reserved: locked.reserved,
       available: locked.available,
     };
+    const latest = latestMovementsAfter(locked.latest, touched.recorded);
     const movements = touched.recorded.filter(movesOnHand);
     if (movements.length === 0)
-      return { position: withReservationChanges(stored, touched.recorded), counted: [] };
-    const latest = await this.repository.latestMovementsOf(manager, touched, movements.map(ledgerEntryKey));
-    const after = onHandAfterLaterMovements(stored.onHand, movements, latest);
+      return { position: withReservationChanges(stored, touched.recorded), counted: [], latest };
+    const after = onHandAfterLaterMovements(stored.onHand, movements, locked.latest);
     if (after !== undefined)
       return {
         position: positionAfter(stored, touched.recorded, after.onHand),
         counted: after.counts.map((count) => countedEvent(count, false)),
+        latest,
       };
     const earliest = movements.map((entry) => entry.at).reduce(earlierBusinessTime);
     const ledger = await this.repository.ledgerFromCountBefore(manager, touched, earliest);
@@ -130,9 +137,13 @@ export class PositionSettler {
     return {
       position: positionAfter(stored, touched.recorded, view.position.onHand),
       counted: judgedCounts(touched, ledger, view),
+      latest,
     };
   }
 }
+
+/** A position with no movement yet. */
+const NO_MOVEMENTS: LatestMovements = { countAt: undefined, movementAt: undefined };
 
 /** The level of a position that did not exist before the event. */
 const NO_LEVEL: StockLevel = { available: 0, reorderPoint: null };

@@ -4,6 +4,7 @@ import { ledgerEntryKey, StockLedgerEntry } from './stock-ledger';
 import {
   computeStockPosition,
   computeStockPositions,
+  latestMovementsAfter,
   onHandAfterLaterMovements,
   openReservationOf,
   positionAfter,
@@ -390,6 +391,19 @@ describe('bringing a position up to date without its whole ledger', () => {
       }),
     );
     expect(taken).toBeGreaterThan(10);
+  });
+
+  it('keeps the latest count and movement times as entries arrive in any order', () => {
+    fc.assert(
+      fc.property(ledgerWithNewEntries, ({ history, added }) => {
+        const none = { countAt: undefined, movementAt: undefined };
+        const stepwise = latestMovementsAfter(latestMovementsAfter(none, history), added);
+        const expected = latestOf([...history, ...added]);
+        const asInstant = (at: string | undefined) => (at === undefined ? undefined : Date.parse(at));
+        expect(asInstant(stepwise.countAt)).toBe(asInstant(expected.countAt));
+        expect(asInstant(stepwise.movementAt)).toBe(asInstant(expected.movementAt));
+      }),
+    );
   });
 
   it('declines a movement at or before the latest count unless it is later than every movement', () => {

@@ -163,6 +163,21 @@ export interface LatestMovements {
   readonly movementAt: string | undefined;
 }
 
+/** `latest` moved on by new entries: the later of each time and the entries' own. */
+export function latestMovementsAfter(
+  latest: LatestMovements,
+  entries: readonly StockLedgerEntry[],
+): LatestMovements {
+  const later = (at: string | undefined, entry: StockLedgerEntry): string =>
+    at === undefined || compareBusinessTimes(entry.at, at) > 0 ? entry.at : at;
+  let { countAt, movementAt } = latest;
+  for (const entry of entries.filter(movesOnHand)) {
+    if (entry.kind === 'count') countAt = later(countAt, entry);
+    movementAt = later(movementAt, entry);
+  }
+  return { countAt, movementAt };
+}
+
 /** On-hand after new entries, and the cycle counts among them judged. */
 export interface OnHandAfter {
   readonly onHand: number;

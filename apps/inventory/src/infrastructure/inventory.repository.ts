@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Backorder } from '../domain/backorder-queue';
-import { compareIds, laterBusinessTime } from '../domain/ordering';
 import type { StockLevel } from '../domain/reorder-policy';
 import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
 import type { LatestMovements, StockPosition } from '../domain/stock-position';
@@ -22,10 +21,14 @@ export interface PositionRow extends StockPosition {
   readonly reorderPoint: number | null;
 }
 
-/** A position's level as locked before an event: what it had on hand and reserved, and its policy. */
+/**
+ * A position's level as locked before an event: what it had on hand and reserved, its policy, and
+ * when its latest count and on-hand movement happened.
+ */
 export interface LockedLevel extends StockLevel, PositionKey {
   readonly onHand: number;
   readonly reserved: number;
+  readonly latest: LatestMovements;
 }
 
 interface LevelRow {
@@ -34,6 +37,8 @@ interface LevelRow {
   on_hand: number;
   reserved: number;
   reorder_point: number | null;
+  latest_count_at: string | null;
+  latest_movement_at: string | null;
 }
 
 function lockedLevelOf(row: LevelRow): LockedLevel {
@@ -44,8 +49,13 @@ function lockedLevelOf(row: LevelRow): LockedLevel {
     reserved: row.reserved,
     available: row.on_hand - row.reserved,
     reorderPoint: row.reorder_point,
+    latest: { countAt: row.latest_count_at ?? undefined, movementAt: row.latest_movement_at ?? undefined },
   };
 }
+
+/** The columns of a locked level. */
+const LEVEL_COLUMNS = `p.warehouse_id, p.sku, p.on_hand, p.reserved, r.reorder_point,
+       p.latest_count_at, p.latest_movement_at`;
 
 interface BackorderRow {
   order_id: string;
@@ -63,37 +73,47 @@ interface BackorderRow {
 @Injectable()
 export class InventoryRepository {
   /**
-   * Creates missing positions and locks them all (in key order, so two transactions never wait on
-   * each other crosswise); returns each position's current level with its reorder point.
+   * Locks positions (in key order, so two transactions never wait on each other crosswise),
+   * creating those that do not exist yet; returns each one's current level with its reorder point.
+   * Inside a consumer run they exist and are locked already (`RunPositionLocks`), so this is one
+   * statement that reads their levels as the run's earlier events left them.
    */
   async lockPositions(
     manager: EntityManager,
     keys: readonly PositionKey[],
   ): Promise<Map<string, LockedLevel>> {
-    const unique = [...new Map(keys.map((key) => [positionKeyOf(key), key])).values()].sort(
-      (a, b) => compareIds(a.warehouseId, b.warehouseId) || compareIds(a.sku, b.sku),
-    );
-    const levels = new Map<string, LockedLevel>();
-    if (unique.length === 0) return levels;
+    const unique = [...new Map(keys.map((key) => [positionKeyOf(key), key])).values()];
+    if (unique.length === 0) return new Map();
     const warehouses = unique.map((key) => key.warehouseId);
     const skus = unique.map((key) => key.sku);
+    const levels = await this.selectLevelsForUpdate(manager, warehouses, skus);
+    if (levels.size === unique.length) return levels;
     await manager.query(
       `INSERT INTO inventory.stock_positions (warehouse_id, sku)
-       SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+       SELECT k.warehouse_id, k.sku FROM unnest($1::text[], $2::text[]) AS k(warehouse_id, sku)
+       ORDER BY k.warehouse_id COLLATE "C", k.sku COLLATE "C" ON CONFLICT DO NOTHING`,
       [warehouses, skus],
     );
+    return this.selectLevelsForUpdate(manager, warehouses, skus);
+  }
+
+  private async selectLevelsForUpdate(
+    manager: EntityManager,
+    warehouses: readonly string[],
+    skus: readonly string[],
+  ): Promise<Map<string, LockedLevel>> {
     const rows = (await manager.query(
-      `SELECT p.warehouse_id, p.sku, p.on_hand, p.reserved, r.reorder_point
+      `SELECT ${LEVEL_COLUMNS}
          FROM inventory.stock_positions p
          LEFT JOIN inventory.reorder_policies r USING (warehouse_id, sku)
         WHERE (p.warehouse_id, p.sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))
         ORDER BY p.warehouse_id COLLATE "C", p.sku COLLATE "C"
         FOR UPDATE OF p`,
-      [warehouses, skus],
+      [[...warehouses], [...skus]],
     )) as LevelRow[];
-    for (const row of rows)
-      levels.set(positionKeyOf({ warehouseId: row.warehouse_id, sku: row.sku }), lockedLevelOf(row));
-    return levels;
+    return new Map(
+      rows.map((row) => [positionKeyOf({ warehouseId: row.warehouse_id, sku: row.sku }), lockedLevelOf(row)]),
+    );
   }
 
   /**
@@ -121,7 +141,7 @@ export class InventoryRepository {
       );
     }
     const rows = (await manager.query(
-      `SELECT p.warehouse_id, p.sku, p.on_hand, p.reserved, r.reorder_point
+      `SELECT ${LEVEL_COLUMNS}
          FROM inventory.stock_positions p
          LEFT JOIN inventory.reorder_policies r USING (warehouse_id, sku)
         WHERE (p.warehouse_id, p.sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))
@@ -229,40 +249,6 @@ export class InventoryRepository {
   }
 
   /**
-   * The latest business times of the position's cycle counts and of all its on-hand movements,
-   * leaving out the entries `excluding` names (an event's own, already recorded). Each is read as
-   * the entries at the latest stored instant and compared as written, since the column keeps
-   * microseconds only.
-   */
-  async latestMovementsOf(
-    manager: EntityManager,
-    key: PositionKey,
-    excluding: readonly string[],
-  ): Promise<LatestMovements> {
-    const rows = (await manager.query(
-      // no CTE: each max() must stay an index scan backwards on (warehouse_id, sku, at)
-      `SELECT kind, entry->>'at' AS at FROM inventory.stock_ledger
-        WHERE warehouse_id = $1 AND sku = $2 AND kind = 'count' AND NOT (entry_key = ANY($3::text[]))
-          AND at = (SELECT max(at) FROM inventory.stock_ledger
-                     WHERE warehouse_id = $1 AND sku = $2 AND kind = 'count'
-                       AND NOT (entry_key = ANY($3::text[])))
-       UNION ALL
-       SELECT kind, entry->>'at' AS at FROM inventory.stock_ledger
-        WHERE warehouse_id = $1 AND sku = $2 AND kind NOT IN ('reservation', 'release')
-          AND NOT (entry_key = ANY($3::text[]))
-          AND at = (SELECT max(at) FROM inventory.stock_ledger
-                     WHERE warehouse_id = $1 AND sku = $2 AND kind NOT IN ('reservation', 'release')
-                       AND NOT (entry_key = ANY($3::text[])))`,
-      [key.warehouseId, key.sku, [...excluding]],
-    )) as { kind: string; at: string }[];
-    const latest = (times: string[]) => (times.length === 0 ? undefined : times.reduce(laterBusinessTime));
-    return {
-      countAt: latest(rows.filter((row) => row.kind === 'count').map((row) => row.at)),
-      movementAt: latest(rows.map((row) => row.at)),
-    };
-  }
-
-  /**
    * The position's ledger from its latest cycle count before `before` (a business time) on, or
    * the whole ledger when it has no such count. Folding it gives on-hand and every later count's
    * judgement exactly, because that count replaces everything before it; entries that share the
@@ -301,12 +287,24 @@ export class InventoryRepository {
     return rows.map((row) => row.entry);
   }
 
-  /** Stores a position's recomputed on-hand and reserved. */
-  async savePosition(manager: EntityManager, position: StockPosition): Promise<void> {
+  /** Stores a position's recomputed on-hand and reserved, and the times of its latest movements. */
+  async savePosition(
+    manager: EntityManager,
+    position: StockPosition,
+    latest: LatestMovements,
+  ): Promise<void> {
     await manager.query(
-      `UPDATE inventory.stock_positions SET on_hand = $3, reserved = $4, updated_at = now()
+      `UPDATE inventory.stock_positions
+          SET on_hand = $3, reserved = $4, latest_count_at = $5, latest_movement_at = $6, updated_at = now()
         WHERE warehouse_id = $1 AND sku = $2`,
-      [position.warehouseId, position.sku, position.onHand, position.reserved],
+      [
+        position.warehouseId,
+        position.sku,
+        position.onHand,
+        position.reserved,
+        latest.countAt ?? null,
+        latest.movementAt ?? null,
+      ],
     );
   }
 

@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Indexes for settling a position without reading its whole ledger: its latest cycle count, the
- * ledger from a count on (by business time), and one order's entries at a position.
+ * Indexes for settling a position without reading its whole ledger: its latest cycle count before a
+ * time, its ledger from that count on (by business time), and one order's entries at a position.
  */
 export class IndexLedgerReads1764000000310 implements MigrationInterface {
   name = 'IndexLedgerReads1764000000310';
