@@ -8,7 +8,7 @@ import type {
 } from '../domain/inventory-events';
 import { detectLevelLow, StockLevel } from '../domain/reorder-policy';
 import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
-import { earlierBusinessTime } from '../domain/ordering';
+import { earlierBusinessTime, laterBusinessTime } from '../domain/ordering';
 import {
   computeStockPosition,
   CountOutcome,
@@ -16,6 +16,7 @@ import {
   latestMovementsAfter,
   movesOnHand,
   onHandAfterLaterMovements,
+  onHandWithLateMovements,
   positionAfter,
   StockLedgerView,
   StockPosition,
@@ -67,9 +68,11 @@ export function touchedPositionsOf(recorded: readonly StockLedgerEntry[], at?: s
  * (`position.changed`) and every cycle count the event applied or re-judged (`stock.counted`).
  *
  * A position is brought up to date from its stored level and the event's entries, never from its
- * whole history: reserved is a plain sum; on-hand too while the event's movements are later than
- * the position's latest cycle count. Only a count, or a movement dated before the latest count,
- * folds the ledger — from the count before it on, since that count replaces everything earlier.
+ * whole history: reserved is a plain sum; on-hand too for movements later than the position's
+ * latest cycle count (and a count later than every movement applies on top). A movement dated
+ * before the latest count leaves on-hand alone and re-judges the count after it, folding only the
+ * ledger between the counts around it; only a count dated before other movements folds the
+ * ledger from the count before it to the end.
  */
 @Injectable()
 export class PositionSettler {
@@ -131,8 +134,25 @@ export class PositionSettler {
         counted: after.counts.map((count) => countedEvent(count, false)),
         latest,
       };
+    const withLate = onHandWithLateMovements(stored.onHand, movements, locked.latest.countAt);
+    if (withLate !== undefined) {
+      const times = withLate.late.map((entry) => entry.at);
+      const ledger = await this.repository.ledgerBetweenCounts(
+        manager,
+        touched,
+        times.reduce(earlierBusinessTime),
+        times.reduce(laterBusinessTime),
+      );
+      const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
+      return {
+        position: positionAfter(stored, touched.recorded, withLate.onHand),
+        counted: judgedCounts(touched, ledger, view),
+        latest,
+      };
+    }
+    // a count dated before other movements: fold from the count before it to the end
     const earliest = movements.map((entry) => entry.at).reduce(earlierBusinessTime);
-    const ledger = await this.repository.ledgerFromCountBefore(manager, touched, earliest);
+    const ledger = await this.repository.ledgerBetweenCounts(manager, touched, earliest);
     const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
     return {
       position: positionAfter(stored, touched.recorded, view.position.onHand),

@@ -6,6 +6,7 @@ import {
   computeStockPositions,
   latestMovementsAfter,
   onHandAfterLaterMovements,
+  onHandWithLateMovements,
   openReservationOf,
   positionAfter,
   withReservationChanges,
@@ -418,6 +419,49 @@ describe('bringing a position up to date without its whole ledger', () => {
       counts: [expect.objectContaining({ countId: `C-${t(20)}`, onHandAtCount: 7, countAccurate: true })],
     });
     expect(onHandAfterLaterMovements(0, [count(t(20), 7)], latestOf([]))).toMatchObject({ onHand: 7 });
+  });
+
+  it('moves on-hand by the movements after the latest count only, and re-judges counts between the counts around the late ones', () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(ledgerWithNewEntries, ({ history, added }) => {
+        const stored = computeStockPosition(WH, SKU, history).position;
+        const withLate = onHandWithLateMovements(stored.onHand, added, latestOf(history).countAt);
+        fc.pre(withLate !== undefined && withLate.late.length > 0);
+        taken += 1;
+        const all = [...history, ...added];
+        const whole = computeStockPosition(WH, SKU, all);
+        expect(positionAfter(stored, added, withLate?.onHand ?? NaN)).toEqual(whole.position);
+        // what InventoryRepository.ledgerBetweenCounts selects
+        const times = (withLate?.late ?? []).map((e) => e.at).sort(compareBusinessTimes);
+        const counts = all.filter((e) => e.kind === 'count');
+        const from = latestCountAt(counts.filter((e) => compareBusinessTimes(e.at, times[0]) < 0));
+        const to = counts
+          .map((e) => e.at)
+          .filter((at) => compareBusinessTimes(at, times[times.length - 1]) > 0)
+          .sort(compareBusinessTimes)[0];
+        const range = all.filter(
+          (e) =>
+            (from === undefined || compareBusinessTimes(e.at, from) >= 0) &&
+            (to === undefined || compareBusinessTimes(e.at, to) <= 0),
+        );
+        const partial = computeStockPosition(WH, SKU, range);
+        const judgedAfterFirstLate = (view: typeof whole) =>
+          view.counts.filter(
+            (c) =>
+              compareBusinessTimes(c.at, times[0]) >= 0 &&
+              (to === undefined || compareBusinessTimes(c.at, to) <= 0),
+          );
+        expect(judgedAfterFirstLate(partial)).toEqual(judgedAfterFirstLate(whole));
+        // counts after the range are judged as before the late movements arrived
+        const before = computeStockPosition(WH, SKU, history);
+        const afterRange = (view: typeof whole) =>
+          view.counts.filter((c) => to !== undefined && compareBusinessTimes(c.at, to) > 0);
+        expect(afterRange(whole)).toEqual(afterRange(before));
+      }),
+      { numRuns: 300 },
+    );
+    expect(taken).toBeGreaterThan(10);
   });
 
   it('gets on-hand and every later count right from the latest count before the earliest new movement', () => {

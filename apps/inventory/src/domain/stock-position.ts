@@ -214,6 +214,28 @@ export function onHandAfterLaterMovements(
   return { onHand: running, counts };
 }
 
+/**
+ * On-hand after new movements (no cycle count among them) of which some are dated at or before the
+ * position's latest count (`latestCountAt`): that count replaces them, so on-hand moves only by the
+ * later ones. Each late one changes only the judgement of the count right after it, which the
+ * caller re-judges by folding the ledger between the counts around the `late` ones. Undefined when
+ * a count is among the movements or the position has no count (nothing is late then).
+ */
+export function onHandWithLateMovements(
+  onHand: number,
+  entries: readonly StockLedgerEntry[],
+  latestCountAt: string | undefined,
+): { onHand: number; late: StockLedgerEntry[] } | undefined {
+  const movements = entries.filter(movesOnHand);
+  if (latestCountAt === undefined || movements.some((entry) => entry.kind === 'count')) return undefined;
+  const isLate = (entry: StockLedgerEntry) => compareBusinessTimes(entry.at, latestCountAt) <= 0;
+  const later = movements.filter((entry) => !isLate(entry));
+  return {
+    onHand: later.reduce((sum, entry) => sum + onHandChange(entry, sum), onHand),
+    late: movements.filter(isLate),
+  };
+}
+
 /** Units still reserved for one order line in a position's view (0 when none). */
 export function openReservationOf(view: StockLedgerView, orderId: string, lineId: string): number {
   return view.openReservations.get(orderLineKey(orderId, lineId)) ?? 0;

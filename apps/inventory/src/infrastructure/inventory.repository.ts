@@ -249,15 +249,18 @@ export class InventoryRepository {
   }
 
   /**
-   * The position's ledger from its latest cycle count before `before` (a business time) on, or
-   * the whole ledger when it has no such count. Folding it gives on-hand and every later count's
-   * judgement exactly, because that count replaces everything before it; entries that share the
-   * count's time are included too, since the fold needs them to order the count among them.
+   * The position's ledger from its latest cycle count before `from` (a business time; the start of
+   * the ledger when there is none) to its first count after `to` (the end of the ledger when there
+   * is none or `to` is not given). Folding it gives on-hand from that count on and the judgement of
+   * every count inside exactly, because the first count replaces everything before it; entries that
+   * share a bounding count's time are included too, since the fold needs them to order the count
+   * among them. Times are compared as stored (microseconds), which can only widen the range.
    */
-  async ledgerFromCountBefore(
+  async ledgerBetweenCounts(
     manager: EntityManager,
     key: PositionKey,
-    before: string,
+    from: string,
+    to?: string,
   ): Promise<StockLedgerEntry[]> {
     const rows = (await manager.query(
       `SELECT entry FROM inventory.stock_ledger
@@ -265,8 +268,12 @@ export class InventoryRepository {
           AND at >= COALESCE(
                 (SELECT max(at) FROM inventory.stock_ledger
                   WHERE warehouse_id = $1 AND sku = $2 AND kind = 'count' AND at < $3::timestamptz),
-                '-infinity')`,
-      [key.warehouseId, key.sku, before],
+                '-infinity')
+          AND at <= COALESCE(
+                (SELECT min(at) FROM inventory.stock_ledger
+                  WHERE warehouse_id = $1 AND sku = $2 AND kind = 'count' AND at > $4::timestamptz),
+                'infinity')`,
+      [key.warehouseId, key.sku, from, to ?? 'infinity'],
     )) as { entry: StockLedgerEntry }[];
     return rows.map((row) => row.entry);
   }
