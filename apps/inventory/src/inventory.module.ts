@@ -15,6 +15,7 @@ import { InventoryRepository } from './infrastructure/inventory.repository';
 import { CreateInventory1764000000300 } from './infrastructure/migrations/1764000000300-create-inventory';
 import { IndexLedgerReads1764000000310 } from './infrastructure/migrations/1764000000310-index-ledger-reads';
 import { PositionLatestMovements1764000000320 } from './infrastructure/migrations/1764000000320-position-latest-movements';
+import { CountJudgements1764000000330 } from './infrastructure/migrations/1764000000330-count-judgements';
 import { OrderEventsHandler } from './infrastructure/order-events.handler';
 import { PositionReconciliationController } from './infrastructure/position-reconciliation.controller';
 import {
@@ -43,6 +44,7 @@ export class InventoryModule {
             CreateInventory1764000000300,
             IndexLedgerReads1764000000310,
             PositionLatestMovements1764000000320,
+            CountJudgements1764000000330,
           ],
         }),
       ],

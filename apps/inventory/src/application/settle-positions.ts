@@ -8,7 +8,7 @@ import type {
 } from '../domain/inventory-events';
 import { detectLevelLow, StockLevel } from '../domain/reorder-policy';
 import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
-import { earlierBusinessTime, laterBusinessTime } from '../domain/ordering';
+import { compareBusinessTimes, earlierBusinessTime, laterBusinessTime } from '../domain/ordering';
 import {
   computeStockPosition,
   CountOutcome,
@@ -17,6 +17,7 @@ import {
   movesOnHand,
   onHandAfterLaterMovements,
   onHandWithLateMovements,
+  rejudgeAfterLateMovements,
   positionAfter,
   StockLedgerView,
   StockPosition,
@@ -101,11 +102,36 @@ export class PositionSettler {
     return events;
   }
 
+  /** The position after the event's entries, with the counts they judged (stored on their rows). */
   private async bringUpToDate(
     manager: EntityManager,
     touched: TouchedPosition,
     locked: LockedLevel | undefined,
   ): Promise<{ position: StockPosition; counted: StockCountedEvent[]; latest: LatestMovements }> {
+    const { position, counted, judged, latest } = await this.settleOnHand(manager, touched, locked);
+    await this.repository.storeJudgements(manager, touched, judged ?? counted.map(({ count }) => count));
+    return {
+      position,
+      counted: counted.map(({ count, restated }) => countedEvent(count, restated)),
+      latest,
+    };
+  }
+
+  /**
+   * On-hand after the event, the counts whose judgement it changed and, where the ledger was
+   * folded, every count the fold judged for sure (`judged`, stored too so that later late movements
+   * can start from them).
+   */
+  private async settleOnHand(
+    manager: EntityManager,
+    touched: TouchedPosition,
+    locked: LockedLevel | undefined,
+  ): Promise<{
+    position: StockPosition;
+    counted: JudgedNow[];
+    judged?: CountOutcome[];
+    latest: LatestMovements;
+  }> {
     if (locked === undefined) {
       // not locked by the caller, so there is no stored level to start from
       const ledger = await this.repository.ledgerOf(manager, touched);
@@ -113,6 +139,7 @@ export class PositionSettler {
       return {
         position: view.position,
         counted: judgedCounts(touched, ledger, view),
+        judged: view.counts.slice(),
         latest: latestMovementsAfter(NO_MOVEMENTS, ledger),
       };
     }
@@ -131,36 +158,56 @@ export class PositionSettler {
     if (after !== undefined)
       return {
         position: positionAfter(stored, touched.recorded, after.onHand),
-        counted: after.counts.map((count) => countedEvent(count, false)),
+        counted: after.counts.map((count) => ({ count, restated: false })),
         latest,
       };
+    const earliest = movements.map((entry) => entry.at).reduce(earlierBusinessTime);
     const withLate = onHandWithLateMovements(stored.onHand, movements, locked.latest.countAt);
     if (withLate !== undefined) {
-      const times = withLate.late.map((entry) => entry.at);
-      const ledger = await this.repository.ledgerBetweenCounts(
-        manager,
-        touched,
-        times.reduce(earlierBusinessTime),
-        times.reduce(laterBusinessTime),
-      );
+      const position = positionAfter(stored, touched.recorded, withLate.onHand);
+      const following = await this.repository.countsFrom(manager, touched, earliest, FOLLOWING_COUNTS_READ);
+      const rejudged = rejudgeAfterLateMovements(withLate.late, following.counts, following.complete);
+      if (rejudged !== undefined)
+        return { position, counted: rejudged.map((count) => ({ count, restated: true })), latest };
+      // a count after them has no stored judgement yet: fold the ledger between the counts around them
+      const latestLate = withLate.late.map((entry) => entry.at).reduce(laterBusinessTime);
+      const ledger = await this.repository.ledgerBetweenCounts(manager, touched, earliest, latestLate);
       const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
       return {
-        position: positionAfter(stored, touched.recorded, withLate.onHand),
+        position,
         counted: judgedCounts(touched, ledger, view),
+        judged: countsFrom(view, earliest),
         latest,
       };
     }
     // a count dated before other movements: fold from the count before it to the end
-    const earliest = movements.map((entry) => entry.at).reduce(earlierBusinessTime);
     const ledger = await this.repository.ledgerBetweenCounts(manager, touched, earliest);
     const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
     return {
       position: positionAfter(stored, touched.recorded, view.position.onHand),
       counted: judgedCounts(touched, ledger, view),
+      judged: countsFrom(view, earliest),
       latest,
     };
   }
 }
+
+/**
+ * The counts of a fold from the count before `from` that it judged for sure: those at or after
+ * `from`, which come after the fold's first count (the first one itself lacks what is before it).
+ */
+function countsFrom(view: StockLedgerView, from: string): CountOutcome[] {
+  return view.counts.filter((count) => compareBusinessTimes(count.at, from) >= 0);
+}
+
+/** A count judged by this event, and whether it had been judged before. */
+interface JudgedNow {
+  readonly count: CountOutcome;
+  readonly restated: boolean;
+}
+
+/** Counts read after a late movement's time: its next count is almost always the first. */
+const FOLLOWING_COUNTS_READ = 4;
 
 /** A position with no movement yet. */
 const NO_MOVEMENTS: LatestMovements = { countAt: undefined, movementAt: undefined };
@@ -211,7 +258,7 @@ function judgedCounts(
   position: TouchedPosition,
   ledger: readonly StockLedgerEntry[],
   view: StockLedgerView,
-): StockCountedEvent[] {
+): JudgedNow[] {
   const movementKeys = new Set(position.recorded.filter(movesOnHand).map(ledgerEntryKey));
   if (view.counts.length === 0 || movementKeys.size === 0) return [];
   const earlier = computeStockPosition(
@@ -222,7 +269,7 @@ function judgedCounts(
   const earlierOnHand = new Map(earlier.counts.map((count) => [count.countId, count.onHandAtCount]));
   return view.counts
     .filter((count) => earlierOnHand.get(count.countId) !== count.onHandAtCount)
-    .map((count) => countedEvent(count, earlierOnHand.has(count.countId)));
+    .map((count) => ({ count, restated: earlierOnHand.has(count.countId) }));
 }
 
 function countedEvent(count: CountOutcome, restated: boolean): StockCountedEvent {

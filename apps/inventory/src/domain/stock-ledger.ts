@@ -113,6 +113,11 @@ export function orderLineKey(orderId: string, lineId: string): string {
   return `${orderId}#${lineId}`;
 }
 
+/** The ledger key of a cycle count. */
+export function countKey(countId: string): string {
+  return `count:${countId}`;
+}
+
 /**
  * The entry's identity within its position: the same fact recorded twice has the same key, which
  * is how the position fold tells a duplicate from a second movement.
@@ -126,7 +131,7 @@ export function ledgerEntryKey(entry: StockLedgerEntry): string {
     case 'adjustment':
       return `adjustment:${entry.adjustmentId}`;
     case 'count':
-      return `count:${entry.countId}`;
+      return countKey(entry.countId);
     case 'reservation':
       return `reservation:${orderLineKey(entry.orderId, entry.lineId)}@${entry.trigger}`;
     case 'release':

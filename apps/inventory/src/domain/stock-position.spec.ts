@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-import { ledgerEntryKey, StockLedgerEntry } from './stock-ledger';
+import { CountEntry, ledgerEntryKey, StockLedgerEntry } from './stock-ledger';
 import {
   computeStockPosition,
   computeStockPositions,
@@ -9,6 +9,7 @@ import {
   onHandWithLateMovements,
   openReservationOf,
   positionAfter,
+  rejudgeAfterLateMovements,
   withReservationChanges,
 } from './stock-position';
 import { compareBusinessTimes } from './ordering';
@@ -462,6 +463,48 @@ describe('bringing a position up to date without its whole ledger', () => {
       { numRuns: 300 },
     );
     expect(taken).toBeGreaterThan(10);
+  });
+
+  it('re-judges the count after each late movement from its stored judgement, as the whole fold would', () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(ledgerWithNewEntries, fc.nat({ max: 3 }), ({ history, added }, extra) => {
+        const before = computeStockPosition(WH, SKU, history);
+        const withLate = onHandWithLateMovements(before.position.onHand, added, latestOf(history).countAt);
+        fc.pre(withLate !== undefined && withLate.late.length > 0);
+        taken += 1;
+        const earliest = withLate?.late.map((e) => e.at).sort(compareBusinessTimes)[0] ?? '';
+        // what InventoryRepository.countsFrom reads: the first counts from the earliest late time on
+        const following = before.counts
+          .filter((c) => compareBusinessTimes(c.at, earliest) >= 0)
+          .slice(0, 1 + extra)
+          .map((c) => ({
+            count: history.find((e) => e.kind === 'count' && e.countId === c.countId) as CountEntry,
+            onHandAtCount: c.onHandAtCount,
+          }));
+        const complete =
+          following.length === before.counts.filter((c) => compareBusinessTimes(c.at, earliest) >= 0).length;
+        const rejudged = rejudgeAfterLateMovements(withLate?.late ?? [], following, complete);
+        fc.pre(rejudged !== undefined);
+        const whole = computeStockPosition(WH, SKU, [...history, ...added]);
+        const judgedBefore = new Map(before.counts.map((c) => [c.countId, c.onHandAtCount]));
+        const changed = whole.counts.filter((c) => judgedBefore.get(c.countId) !== c.onHandAtCount);
+        expect(rejudged).toEqual(expect.arrayContaining(changed));
+        expect(rejudged).toHaveLength(changed.length);
+      }),
+      { numRuns: 300 },
+    );
+    expect(taken).toBeGreaterThan(10);
+  });
+
+  it('gives up on a late movement whose next count it may not have read', () => {
+    const late = [receipt(t(5), 2)];
+    const first = { count: count(t(10), 4) as CountEntry, onHandAtCount: 3 };
+    expect(rejudgeAfterLateMovements(late, [first], true)).toEqual([
+      expect.objectContaining({ countId: `C-${t(10)}`, onHandAtCount: 5 }),
+    ]);
+    expect(rejudgeAfterLateMovements(late, [first], false)).toBeUndefined();
+    expect(rejudgeAfterLateMovements(late, [], true)).toBeUndefined();
   });
 
   it('gets on-hand and every later count right from the latest count before the earliest new movement', () => {

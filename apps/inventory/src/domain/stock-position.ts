@@ -3,6 +3,7 @@ import {
   ledgerEntryKey,
   onHandChange,
   orderLineKey,
+  compareLedgerEntries,
   reservedChange,
   sortLedger,
   StockLedgerEntry,
@@ -234,6 +235,38 @@ export function onHandWithLateMovements(
     onHand: later.reduce((sum, entry) => sum + onHandChange(entry, sum), onHand),
     late: movements.filter(isLate),
   };
+}
+
+/** A cycle count with its judgement as last stored. */
+export interface JudgedCount {
+  readonly count: CountEntry;
+  readonly onHandAtCount: number;
+}
+
+/**
+ * The counts right after late movements (see {@link onHandWithLateMovements}) re-judged from their
+ * stored judgements: each late movement moves the judgement of the first count after it in ledger
+ * order by its own change, and no other count (that count replaces it). `following` are the
+ * position's first counts from the earliest late movement's time on, in ledger order, and
+ * `complete` says whether every count up to the last of them was read. Returns the counts whose
+ * judgement changed, or undefined when a late movement's next count is not known for sure.
+ */
+export function rejudgeAfterLateMovements(
+  late: readonly StockLedgerEntry[],
+  following: readonly JudgedCount[],
+  complete: boolean,
+): CountOutcome[] | undefined {
+  const ordered = [...following].sort((a, b) => compareLedgerEntries(a.count, b.count));
+  const shift = new Map<JudgedCount, number>();
+  for (const movement of late) {
+    const index = ordered.findIndex((judged) => compareLedgerEntries(movement, judged.count) < 0);
+    if (index === -1 || (index === ordered.length - 1 && !complete)) return undefined;
+    const next = ordered[index];
+    shift.set(next, (shift.get(next) ?? 0) + onHandChange(movement, 0));
+  }
+  return [...shift]
+    .filter(([, delta]) => delta !== 0)
+    .map(([judged, delta]) => judgeCount(judged.count, judged.onHandAtCount + delta));
 }
 
 /** Units still reserved for one order line in a position's view (0 when none). */

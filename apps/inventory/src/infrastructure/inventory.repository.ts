@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Backorder } from '../domain/backorder-queue';
 import type { StockLevel } from '../domain/reorder-policy';
-import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
-import type { LatestMovements, StockPosition } from '../domain/stock-position';
+import { CountEntry, countKey, ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
+import type { CountOutcome, JudgedCount, LatestMovements, StockPosition } from '../domain/stock-position';
 
 /** A warehouse × SKU. */
 export interface PositionKey {
@@ -276,6 +276,50 @@ export class InventoryRepository {
       [key.warehouseId, key.sku, from, to ?? 'infinity'],
     )) as { entry: StockLedgerEntry }[];
     return rows.map((row) => row.entry);
+  }
+
+  /**
+   * The position's first `limit` cycle counts from `from` (a business time) on, by stored time, with
+   * their stored judgements; those with none stored are left out and make `complete` false, as does
+   * reading `limit` of them (there may be more at the last one's time).
+   */
+  async countsFrom(
+    manager: EntityManager,
+    key: PositionKey,
+    from: string,
+    limit: number,
+  ): Promise<{ counts: JudgedCount[]; complete: boolean }> {
+    const rows = (await manager.query(
+      `SELECT entry, on_hand_at_count FROM inventory.stock_ledger
+        WHERE warehouse_id = $1 AND sku = $2 AND kind = 'count'
+          AND at >= $3::timestamptz - interval '1 microsecond'
+        ORDER BY at LIMIT $4`,
+      [key.warehouseId, key.sku, from, limit],
+    )) as { entry: CountEntry; on_hand_at_count: number | null }[];
+    const judged = rows.flatMap((row) =>
+      row.on_hand_at_count === null ? [] : [{ count: row.entry, onHandAtCount: row.on_hand_at_count }],
+    );
+    return { counts: judged, complete: rows.length < limit && judged.length === rows.length };
+  }
+
+  /** Stores counts' judgements (on their ledger rows). */
+  async storeJudgements(
+    manager: EntityManager,
+    key: PositionKey,
+    counts: readonly CountOutcome[],
+  ): Promise<void> {
+    if (counts.length === 0) return;
+    await manager.query(
+      `UPDATE inventory.stock_ledger l SET on_hand_at_count = j.on_hand
+         FROM unnest($3::text[], $4::int[]) AS j(entry_key, on_hand)
+        WHERE l.warehouse_id = $1 AND l.sku = $2 AND l.entry_key = j.entry_key`,
+      [
+        key.warehouseId,
+        key.sku,
+        counts.map((count) => countKey(count.countId)),
+        counts.map((count) => count.onHandAtCount),
+      ],
+    );
   }
 
   /** One order's reservations, releases and shipments at the warehouse's positions of `skus`. */
