@@ -7,7 +7,7 @@ import type {
   StockCountedEvent,
 } from '../domain/inventory-events';
 import { detectLevelLow, StockLevel } from '../domain/reorder-policy';
-import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
+import { compareLedgerEntries, CountEntry, ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
 import { compareBusinessTimes, earlierBusinessTime, laterBusinessTime } from '../domain/ordering';
 import {
   computeStockPosition,
@@ -15,6 +15,7 @@ import {
   LatestMovements,
   latestMovementsAfter,
   movesOnHand,
+  onHandAfterLateCount,
   onHandAfterLaterMovements,
   onHandWithLateMovements,
   rejudgeAfterLateMovements,
@@ -71,9 +72,11 @@ export function touchedPositionsOf(recorded: readonly StockLedgerEntry[], at?: s
  * A position is brought up to date from its stored level and the event's entries, never from its
  * whole history: reserved is a plain sum; on-hand too for movements later than the position's
  * latest cycle count (and a count later than every movement applies on top). A movement dated
- * before the latest count leaves on-hand alone and re-judges the count after it, folding only the
- * ledger between the counts around it; only a count dated before other movements folds the
- * ledger from the count before it to the end.
+ * before the latest count leaves on-hand alone and moves the stored judgement of the count after
+ * it. A count dated before other movements folds the ledger between the counts around it, as does
+ * a late movement whose next count has no stored judgement yet; so no event reads more than the
+ * ledger between two counts (except one recording several movements around counts, which the
+ * WMS events do not).
  */
 @Injectable()
 export class PositionSettler {
@@ -180,7 +183,31 @@ export class PositionSettler {
         latest,
       };
     }
-    // a count dated before other movements: fold from the count before it to the end
+    const [count] = movements;
+    if (movements.length === 1 && count.kind === 'count') {
+      // a count dated before other movements: fold between the counts around it only
+      const ledger = await this.repository.ledgerBetweenCounts(manager, touched, count.at, count.at, {
+        toEnd: false,
+      });
+      const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
+      const judged = view.counts.find((outcome) => outcome.countId === count.countId);
+      if (judged !== undefined) {
+        const countedLater = view.counts.some(
+          (outcome) => compareLedgerEntries(count, countEntryOf(outcome)) < 0,
+        );
+        return {
+          position: positionAfter(
+            stored,
+            touched.recorded,
+            onHandAfterLateCount(stored.onHand, judged, countedLater),
+          ),
+          counted: judgedCounts(touched, ledger, view),
+          judged: countsFrom(view, count.at),
+          latest,
+        };
+      }
+    }
+    // several movements around counts: fold from the count before the earliest to the end
     const ledger = await this.repository.ledgerBetweenCounts(manager, touched, earliest);
     const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
     return {
@@ -306,4 +333,8 @@ function positionChanged(
     backordered,
     reorderPoint,
   };
+}
+
+function countEntryOf({ warehouseId, sku, at, countId, countedQuantity }: CountOutcome): CountEntry {
+  return { kind: 'count', warehouseId, sku, at, countId, countedQuantity };
 }

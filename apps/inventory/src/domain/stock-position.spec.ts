@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 
-import { CountEntry, ledgerEntryKey, StockLedgerEntry } from './stock-ledger';
+import { compareLedgerEntries, CountEntry, ledgerEntryKey, StockLedgerEntry } from './stock-ledger';
 import {
   computeStockPosition,
   computeStockPositions,
   latestMovementsAfter,
+  onHandAfterLateCount,
   onHandAfterLaterMovements,
   onHandWithLateMovements,
   openReservationOf,
@@ -495,6 +496,28 @@ describe('bringing a position up to date without its whole ledger', () => {
       { numRuns: 300 },
     );
     expect(taken).toBeGreaterThan(10);
+  });
+
+  it('moves on-hand by what a late count replaces, unless a later count replaces it anyway', () => {
+    fc.assert(
+      fc.property(
+        fc.array(entry, { maxLength: 30 }),
+        fc.record({ minute: minutes, counted: fc.integer({ min: 0, max: 20 }) }),
+        (history, { minute, counted }) => {
+          const late = count(t(minute), counted, 'C-late');
+          const before = computeStockPosition(WH, SKU, history);
+          const whole = computeStockPosition(WH, SKU, [...history, late]);
+          fc.pre(whole.explained.every((explained) => !explained.duplicate));
+          const judged = whole.counts.find((c) => c.countId === 'C-late');
+          const countedLater = whole.counts.some(
+            (c) => compareLedgerEntries(late, { ...late, ...c, kind: 'count' }) < 0,
+          );
+          expect(judged && onHandAfterLateCount(before.position.onHand, judged, countedLater)).toBe(
+            whole.position.onHand,
+          );
+        },
+      ),
+    );
   });
 
   it('gives up on a late movement whose next count it may not have read', () => {

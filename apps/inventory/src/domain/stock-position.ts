@@ -237,6 +237,15 @@ export function onHandWithLateMovements(
   };
 }
 
+/**
+ * On-hand after a cycle count dated before other movements, from the stored on-hand and the count's
+ * judgement (on-hand just before it): the count replaces what was before it, so on-hand moves by
+ * the difference — unless a later count replaces everything before that one anyway.
+ */
+export function onHandAfterLateCount(onHand: number, judged: CountOutcome, countedLater: boolean): number {
+  return countedLater ? onHand : onHand - judged.onHandAtCount + judged.countedQuantity;
+}
+
 /** A cycle count with its judgement as last stored. */
 export interface JudgedCount {
   readonly count: CountEntry;
