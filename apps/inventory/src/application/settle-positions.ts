@@ -186,9 +186,7 @@ export class PositionSettler {
     const [count] = movements;
     if (movements.length === 1 && count.kind === 'count') {
       // a count dated before other movements: fold between the counts around it only
-      const ledger = await this.repository.ledgerBetweenCounts(manager, touched, count.at, count.at, {
-        toEnd: false,
-      });
+      const ledger = await this.repository.ledgerBetweenCounts(manager, touched, count.at, count.at);
       const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
       const judged = view.counts.find((outcome) => outcome.countId === count.countId);
       if (judged !== undefined) {

@@ -250,18 +250,17 @@ export class InventoryRepository {
 
   /**
    * The position's ledger from its latest cycle count before `from` (a business time; the start of
-   * the ledger when there is none) to its first count after `to` (when there is none: the end of the
-   * ledger, or `to` itself when `toEnd` is false; the end when `to` is not given). Folding it gives on-hand from that count on and the judgement of
-   * every count inside exactly, because the first count replaces everything before it; entries that
-   * share a bounding count's time are included too, since the fold needs them to order the count
-   * among them. Times are compared as stored (microseconds), which can only widen the range.
+   * the ledger when there is none) to its first count after `to` (`to` itself when there is none;
+   * the end of the ledger when `to` is not given). Folding it gives on-hand from that first count on
+   * and the judgement of every count after it exactly, since that count replaces everything before
+   * it. Entries sharing a bounding time are all included, for the fold to order them; times are
+   * compared as stored (microseconds), which can only widen the range.
    */
   async ledgerBetweenCounts(
     manager: EntityManager,
     key: PositionKey,
     from: string,
     to?: string,
-    { toEnd } = { toEnd: true },
   ): Promise<StockLedgerEntry[]> {
     const rows = (await manager.query(
       `SELECT entry FROM inventory.stock_ledger
@@ -273,8 +272,8 @@ export class InventoryRepository {
           AND at <= COALESCE(
                 (SELECT min(at) FROM inventory.stock_ledger
                   WHERE warehouse_id = $1 AND sku = $2 AND kind = 'count' AND at > $4::timestamptz),
-                $5::timestamptz)`,
-      [key.warehouseId, key.sku, from, to ?? 'infinity', toEnd ? 'infinity' : (to ?? 'infinity')],
+                $4::timestamptz)`,
+      [key.warehouseId, key.sku, from, to ?? 'infinity'],
     )) as { entry: StockLedgerEntry }[];
     return rows.map((row) => row.entry);
   }
