@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Outbox } from '@opsline/messaging';
 import type { EntityManager } from 'typeorm';
 import type { AlertPolicy, Clock } from '../domain/alerts/alert';
-import { AlertTransitions, diffAlerts } from '../domain/alerts/alert-diff';
+import { AlertTransitions, diffAlerts, openInScope } from '../domain/alerts/alert-diff';
 import { alertConditions } from '../domain/alerts/alert-rules';
 import { AlertRepository } from '../infrastructure/alerts/alert.repository';
 import type { LiveTables } from '../infrastructure/kpi-tables';
@@ -16,8 +16,10 @@ export const ALERT_EVALUATION_INTERVAL = Symbol('ALERT_EVALUATION_INTERVAL');
 
 /**
  * One evaluation: finds the conditions that hold now (from the live facts and the warehouse feeds),
- * raises the new ones and resolves the gone ones, and writes the alerts, their stream rows and
- * their `opsline.alerts` events in the caller's transaction (so all three commit together).
+ * raises the new ones and resolves the gone ones, and writes the alerts, their stream rows and their
+ * `opsline.alerts` events in the caller's transaction (so all three commit together). It reads only
+ * the subjects whose alert may change, at most `ALERT_CANDIDATES_PER_RULE` per rule (a larger backlog
+ * is worked off over the next evaluations), so its work does not grow with the open alerts or history.
  */
 @Injectable()
 export class EvaluateAlertsUseCase {
@@ -38,9 +40,21 @@ export class EvaluateAlertsUseCase {
     await this.alerts.lockEvaluation(manager);
     // read after the lock: an evaluation waiting for another one sees what that one wrote
     const now = this.clock.now();
-    const inputs = await this.alerts.loadInputs(manager, this.live.tables, now, this.policy);
+    // Only what may change is read (see loadCandidates): the work is bounded however many are open.
+    const { inputs, openToRecheck } = await this.alerts.loadCandidates(
+      manager,
+      this.live.tables,
+      now,
+      this.policy,
+    );
     const conditions = alertConditions({ ...inputs, watchingSince: this.watchingSince }, now, this.policy);
-    const open = await this.alerts.openAlerts(manager);
+    const open = openInScope(
+      openToRecheck,
+      await this.alerts.openAlertsOf(
+        manager,
+        conditions.map((c) => c.alertId),
+      ),
+    );
     const openIds = new Set(open.map((alert) => alert.alertId));
     const lastOccurrences = await this.alerts.lastOccurrences(
       manager,

@@ -1,5 +1,5 @@
 import { AlertCondition, AlertRecord, conditionOf } from './alert';
-import { diffAlerts } from './alert-diff';
+import { diffAlerts, openInScope } from './alert-diff';
 
 const T1 = '2026-11-25T10:00:00.000Z';
 const T2 = '2026-11-25T10:00:30.000Z';
@@ -56,5 +56,26 @@ describe('raising and resolving alerts', () => {
     const first = diffAlerts([openAt(atRisk('ORD-3'), T1)], conditions, new Map(), T2);
     const openAfter = first.raised;
     expect(diffAlerts(openAfter, conditions, new Map(), T2)).toEqual({ raised: [], resolved: [] });
+  });
+});
+
+describe('an evaluation over a part of the open alerts', () => {
+  it('scopes the re-checked alerts and those of the conditions found, each once', () => {
+    const recheck = [openAt(atRisk('ORD-1'), T1), openAt(atRisk('ORD-2'), T1)];
+    const ofConditions = [openAt(atRisk('ORD-2'), T1), openAt(atRisk('ORD-3'), T1)];
+    expect(openInScope(recheck, ofConditions).map((a) => a.alertId)).toEqual([
+      'order-at-risk:ORD-1',
+      'order-at-risk:ORD-2',
+      'order-at-risk:ORD-3',
+    ]);
+    // a re-checked alert whose condition still holds stays open, one whose condition is gone resolves
+    const { raised, resolved } = diffAlerts(
+      openInScope(recheck, ofConditions),
+      [atRisk('ORD-2'), atRisk('ORD-3')],
+      new Map(),
+      T2,
+    );
+    expect(raised).toEqual([]);
+    expect(resolved.map((a) => a.alertId)).toEqual(['order-at-risk:ORD-1']);
   });
 });

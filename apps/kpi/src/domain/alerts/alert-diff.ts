@@ -9,7 +9,9 @@ export interface AlertTransitions {
 /**
  * Compares the conditions that hold now with the open alerts: a condition without an open alert is
  * raised (as the next occurrence of its id), an open alert whose condition is gone is resolved, and
- * one still holding is left as it was raised (no event). Running it again with the result applied
+ * one still holding is left as it was raised (no event). `open` may be a part of the open alerts: those
+ * it leaves out are left alone, so an evaluation need only pass the ones whose subjects it looked at
+ * (see {@link openInScope}). Running it again with the result applied
  * changes nothing, which is what makes a replayed or repeated evaluation harmless.
  */
 export function diffAlerts(
@@ -32,4 +34,17 @@ export function diffAlerts(
     .filter((alert) => !holding.has(alert.alertId))
     .map((alert) => ({ ...alert, resolvedAt: now }));
   return { raised, resolved };
+}
+
+/**
+ * The open alerts an evaluation decides on: those re-checked because their condition may be gone,
+ * and those of the conditions found (so a holding one is not raised again), each once.
+ */
+export function openInScope(
+  openToRecheck: readonly AlertRecord[],
+  openOfConditions: readonly AlertRecord[],
+): AlertRecord[] {
+  return [
+    ...new Map([...openToRecheck, ...openOfConditions].map((alert) => [alert.alertId, alert])).values(),
+  ];
 }

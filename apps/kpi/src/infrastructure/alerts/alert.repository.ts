@@ -2,7 +2,13 @@ import type { AlertKind, AlertSeverity } from '@opsline/contracts';
 import type { EntityManager } from 'typeorm';
 import type { AlertPolicy, AlertRecord } from '../../domain/alerts/alert';
 import type { AlertTransitions } from '../../domain/alerts/alert-diff';
-import type { AlertInputs } from '../../domain/alerts/alert-rules';
+import type {
+  AlertInputs,
+  OpenReturn,
+  ShipmentRoute,
+  StockPosition,
+  UnshippedOrder,
+} from '../../domain/alerts/alert-rules';
 import type { KpiTables } from '../kpi-tables';
 import { ALERT_TABLES } from './alert-tables';
 
@@ -70,95 +76,217 @@ export interface FeedHeard {
   readonly eventType: string;
 }
 
+/**
+ * At most this many rows per rule family in one evaluation (raise candidates, and open alerts to
+ * re-check, each): what an evaluation holds in memory stays bounded however many alerts are open or
+ * how long the history is (the filtering is the database's); a larger backlog is worked off over
+ * the next evaluations, oldest first.
+ */
+export const ALERT_CANDIDATES_PER_RULE = 1_000;
+
+/** What one evaluation looks at: the subjects whose alert may change now, with their facts. */
+export interface AlertCandidates {
+  /** Facts of the subjects to decide on (the rules decide); `watchingSince` is the caller's. */
+  readonly inputs: Omit<AlertInputs, 'watchingSince'>;
+  /** Open alerts whose condition may be gone; their subjects' facts are in `inputs`, if any are left. */
+  readonly openToRecheck: readonly AlertRecord[];
+}
+
+interface OrderRow {
+  order_id: string;
+  warehouse_id: string | null;
+  promised_ship_by: Date;
+  status: string;
+  complete: boolean;
+}
+interface ReturnRow {
+  return_id: string;
+  order_id: string;
+  order_warehouse_id: string | null;
+  status: string;
+  requested_at: Date;
+}
+interface PositionRow {
+  warehouse_id: string;
+  sku: string;
+  available: number;
+  reorder_point: number | null;
+}
+interface ShipmentRow {
+  order_id: string;
+  shipment_id: string;
+  warehouse_id: string;
+  shipped_at: Date;
+  allocated: string[];
+}
+
+const toOrder = (row: OrderRow): UnshippedOrder => ({
+  orderId: row.order_id,
+  warehouseId: row.warehouse_id,
+  promisedShipBy: iso(row.promised_ship_by) as string,
+  status: row.status,
+  complete: row.complete,
+});
+const toReturn = (row: ReturnRow): OpenReturn => ({
+  returnId: row.return_id,
+  orderId: row.order_id,
+  warehouseId: row.order_warehouse_id,
+  status: row.status,
+  requestedAt: iso(row.requested_at) as string,
+});
+const toPosition = (row: PositionRow): StockPosition => ({
+  warehouseId: row.warehouse_id,
+  sku: row.sku,
+  available: row.available,
+  reorderPoint: row.reorder_point,
+});
+const toShipment = (row: ShipmentRow): ShipmentRoute => ({
+  orderId: row.order_id,
+  shipmentId: row.shipment_id,
+  warehouseId: row.warehouse_id,
+  shippedAt: iso(row.shipped_at) as string,
+  allocatedWarehouseIds: row.allocated,
+});
+
+/** The order alert's kind that an unshipped order due at `o.promised_ship_by` would have at $2 (now). */
+const ORDER_KIND_NOW = `CASE WHEN o.promised_ship_by <= $2 THEN 'order-overdue' ELSE 'order-at-risk' END`;
+const ORDER_COLUMNS = 'o.order_id, o.warehouse_id, o.promised_ship_by, o.status, o.complete';
+const RETURN_COLUMNS = 'r.return_id, r.order_id, r.order_warehouse_id, r.status, r.requested_at';
+const POSITION_COLUMNS = 'p.warehouse_id, p.sku, p.available, p.reorder_point';
+const SHIPMENT_COLUMNS = `s.order_id, s.shipment_id, s.warehouse_id, s.shipped_at,
+  array(SELECT al.warehouse_id FROM ${t.allocations} al WHERE al.order_id = s.order_id ORDER BY 1) AS allocated`;
+const MISROUTED = `NOT EXISTS (SELECT 1 FROM ${t.allocations} al WHERE al.order_id = s.order_id AND al.warehouse_id = s.warehouse_id)`;
+
 /** SQL of the alerts: the evaluator's inputs (from the live facts and the alerts' own tables) and its writes. */
 export class AlertRepository {
-  /** What the rules look at, narrowed in SQL by the same thresholds (the rules decide). */
-  async loadInputs(
+  constructor(private readonly candidatesPerRule: number = ALERT_CANDIDATES_PER_RULE) {}
+
+  /**
+   * What one evaluation decides on, narrowed in SQL by the same thresholds (the rules decide): per
+   * rule, the subjects whose condition holds and that have no open alert of that kind (to raise), and
+   * the open alerts whose condition no longer holds (to resolve), each at most `candidatesPerRule`.
+   * An open alert whose condition still holds is not read at all: no change, no work. Warehouse feeds
+   * (one row per warehouse) are always read whole, since silence also depends on `watchingSince`.
+   */
+  async loadCandidates(
     manager: EntityManager,
     facts: KpiTables,
     now: Date,
     policy: AlertPolicy,
-  ): Promise<Omit<AlertInputs, 'watchingSince'>> {
+  ): Promise<AlertCandidates> {
+    const limit = this.candidatesPerRule;
+    const nowIso = now.toISOString();
     const atRiskFrom = new Date(now.getTime() + policy.orderAtRiskHours * 3_600_000).toISOString();
     const requestedBefore = new Date(now.getTime() - policy.returnAgeingHours * 3_600_000).toISOString();
-    const orders: {
-      order_id: string;
-      warehouse_id: string | null;
-      promised_ship_by: Date;
-      status: string;
-      complete: boolean;
-    }[] = await manager.query(
-      `SELECT order_id, warehouse_id, promised_ship_by, status, complete FROM ${facts.orders}
-         WHERE NOT complete AND status NOT IN ('SHIPPED', 'CANCELLED') AND promised_ship_by <= $1`,
-      [atRiskFrom],
+    const openOf = (kinds: string): string => `a.resolved_at IS NULL AND a.kind IN (${kinds})`;
+
+    const orders: OrderRow[] = await manager.query(
+      `SELECT ${ORDER_COLUMNS} FROM ${facts.orders} o
+         WHERE NOT o.complete AND o.status NOT IN ('SHIPPED', 'CANCELLED') AND o.promised_ship_by <= $1
+           AND NOT EXISTS (SELECT 1 FROM ${t.alerts} a WHERE a.resolved_at IS NULL
+                             AND a.order_id = o.order_id AND a.kind = ${ORDER_KIND_NOW})
+         ORDER BY o.promised_ship_by, o.order_id LIMIT $3`,
+      [atRiskFrom, nowIso, limit],
     );
-    const returns: {
-      return_id: string;
-      order_id: string;
-      order_warehouse_id: string | null;
-      status: string;
-      requested_at: Date;
-    }[] = await manager.query(
-      `SELECT return_id, order_id, order_warehouse_id, status, requested_at FROM ${facts.returns}
-         WHERE status IN ('AUTHORIZED', 'RECEIVED') AND requested_at < $1`,
-      [requestedBefore],
+    const openOrders: AlertRow[] = await manager.query(
+      `SELECT a.* FROM ${t.alerts} a LEFT JOIN ${facts.orders} o ON o.order_id = a.order_id
+         WHERE ${openOf(`'order-at-risk', 'order-overdue'`)}
+           AND (o.order_id IS NULL OR o.complete OR o.status IN ('SHIPPED', 'CANCELLED')
+                OR o.promised_ship_by > $1 OR a.kind <> ${ORDER_KIND_NOW})
+         ORDER BY a.raised_at, a.alert_id LIMIT $3`,
+      [atRiskFrom, nowIso, limit],
     );
-    const positions: {
-      warehouse_id: string;
-      sku: string;
-      available: number;
-      reorder_point: number | null;
-    }[] = await manager.query(
-      `SELECT warehouse_id, sku, available, reorder_point FROM ${facts.positions}
-         WHERE reorder_point IS NOT NULL AND available < reorder_point`,
+    const returns: ReturnRow[] = await manager.query(
+      `SELECT ${RETURN_COLUMNS} FROM ${facts.returns} r
+         WHERE r.status IN ('AUTHORIZED', 'RECEIVED') AND r.requested_at < $1
+           AND NOT EXISTS (SELECT 1 FROM ${t.alerts} a WHERE ${openOf(`'return-ageing'`)} AND a.return_id = r.return_id)
+         ORDER BY r.requested_at, r.return_id LIMIT $2`,
+      [requestedBefore, limit],
+    );
+    const openReturns: AlertRow[] = await manager.query(
+      `SELECT a.* FROM ${t.alerts} a LEFT JOIN ${facts.returns} r ON r.return_id = a.return_id
+         WHERE ${openOf(`'return-ageing'`)}
+           AND (r.return_id IS NULL OR r.status NOT IN ('AUTHORIZED', 'RECEIVED') OR r.requested_at >= $1)
+         ORDER BY a.raised_at, a.alert_id LIMIT $2`,
+      [requestedBefore, limit],
+    );
+    const positions: PositionRow[] = await manager.query(
+      `SELECT ${POSITION_COLUMNS} FROM ${facts.positions} p
+         WHERE p.reorder_point IS NOT NULL AND p.available < p.reorder_point
+           AND NOT EXISTS (SELECT 1 FROM ${t.alerts} a WHERE ${openOf(`'stock-below-reorder-point'`)}
+                             AND a.warehouse_id = p.warehouse_id AND a.sku = p.sku)
+         ORDER BY p.warehouse_id, p.sku LIMIT $1`,
+      [limit],
+    );
+    const openPositions: AlertRow[] = await manager.query(
+      `SELECT a.* FROM ${t.alerts} a
+         LEFT JOIN ${facts.positions} p ON p.warehouse_id = a.warehouse_id AND p.sku = a.sku
+         WHERE ${openOf(`'stock-below-reorder-point'`)}
+           AND (p.sku IS NULL OR p.reorder_point IS NULL OR p.available >= p.reorder_point)
+         ORDER BY a.raised_at, a.alert_id LIMIT $1`,
+      [limit],
+    );
+    const shipments: ShipmentRow[] = await manager.query(
+      `SELECT ${SHIPMENT_COLUMNS} FROM ${t.shipments} s
+         WHERE ${MISROUTED}
+           AND NOT EXISTS (SELECT 1 FROM ${t.alerts} a WHERE ${openOf(`'shipment-misrouted'`)}
+                             AND a.order_id = s.order_id AND a.shipment_id = s.shipment_id)
+         ORDER BY s.shipped_at, s.order_id, s.shipment_id LIMIT $1`,
+      [limit],
+    );
+    const openShipments: AlertRow[] = await manager.query(
+      `SELECT a.* FROM ${t.alerts} a
+         LEFT JOIN ${t.shipments} s ON s.order_id = a.order_id AND s.shipment_id = a.shipment_id
+         WHERE ${openOf(`'shipment-misrouted'`)} AND (s.order_id IS NULL OR NOT ${MISROUTED})
+         ORDER BY a.raised_at, a.alert_id LIMIT $1`,
+      [limit],
     );
     const feeds: { warehouse_id: string; last_heard_at: Date; last_event_type: string }[] =
-      await manager.query(`SELECT warehouse_id, last_heard_at, last_event_type FROM ${t.feeds}`);
-    const shipments: {
-      order_id: string;
-      shipment_id: string;
-      warehouse_id: string;
-      shipped_at: Date;
-      allocated: string[];
-    }[] = await manager.query(
-      `SELECT s.order_id, s.shipment_id, s.warehouse_id, s.shipped_at,
-                array(SELECT a.warehouse_id FROM ${t.allocations} a WHERE a.order_id = s.order_id ORDER BY 1) AS allocated
-         FROM ${t.shipments} s
-         WHERE NOT EXISTS (SELECT 1 FROM ${t.allocations} a WHERE a.order_id = s.order_id AND a.warehouse_id = s.warehouse_id)`,
+      await manager.query(
+        `SELECT warehouse_id, last_heard_at, last_event_type FROM ${t.feeds} ORDER BY warehouse_id LIMIT $1`,
+        [limit],
+      );
+    const openFeeds: AlertRow[] = await manager.query(
+      `SELECT a.* FROM ${t.alerts} a WHERE ${openOf(`'warehouse-feed-silent'`)}
+         ORDER BY a.raised_at, a.alert_id LIMIT $1`,
+      [limit],
+    );
+
+    // The facts of the re-checked alerts' subjects, unfiltered: the rules decide whether they still hold.
+    const recheckOrders: OrderRow[] = await manager.query(
+      `SELECT ${ORDER_COLUMNS} FROM ${facts.orders} o WHERE o.order_id = ANY($1)`,
+      [openOrders.map((a) => a.order_id)],
+    );
+    const recheckReturns: ReturnRow[] = await manager.query(
+      `SELECT ${RETURN_COLUMNS} FROM ${facts.returns} r WHERE r.return_id = ANY($1)`,
+      [openReturns.map((a) => a.return_id)],
+    );
+    const recheckPositions: PositionRow[] = await manager.query(
+      `SELECT ${POSITION_COLUMNS} FROM ${facts.positions} p
+         JOIN unnest($1::text[], $2::text[]) AS k(warehouse_id, sku) ON k.warehouse_id = p.warehouse_id AND k.sku = p.sku`,
+      [openPositions.map((a) => a.warehouse_id), openPositions.map((a) => a.sku)],
+    );
+    const recheckShipments: ShipmentRow[] = await manager.query(
+      `SELECT ${SHIPMENT_COLUMNS} FROM ${t.shipments} s
+         JOIN unnest($1::text[], $2::text[]) AS k(order_id, shipment_id)
+           ON k.order_id = s.order_id AND k.shipment_id = s.shipment_id`,
+      [openShipments.map((a) => a.order_id), openShipments.map((a) => a.shipment_id)],
     );
     return {
-      orders: orders.map((row) => ({
-        orderId: row.order_id,
-        warehouseId: row.warehouse_id,
-        promisedShipBy: iso(row.promised_ship_by) as string,
-        status: row.status,
-        complete: row.complete,
-      })),
-      returns: returns.map((row) => ({
-        returnId: row.return_id,
-        orderId: row.order_id,
-        warehouseId: row.order_warehouse_id,
-        status: row.status,
-        requestedAt: iso(row.requested_at) as string,
-      })),
-      positions: positions.map((row) => ({
-        warehouseId: row.warehouse_id,
-        sku: row.sku,
-        available: row.available,
-        reorderPoint: row.reorder_point,
-      })),
-      feeds: feeds.map((row) => ({
-        warehouseId: row.warehouse_id,
-        lastHeardAt: iso(row.last_heard_at) as string,
-        lastEventType: row.last_event_type,
-      })),
-      shipments: shipments.map((row) => ({
-        orderId: row.order_id,
-        shipmentId: row.shipment_id,
-        warehouseId: row.warehouse_id,
-        shippedAt: iso(row.shipped_at) as string,
-        allocatedWarehouseIds: row.allocated,
-      })),
+      inputs: {
+        orders: [...orders, ...recheckOrders].map(toOrder),
+        returns: [...returns, ...recheckReturns].map(toReturn),
+        positions: [...positions, ...recheckPositions].map(toPosition),
+        feeds: feeds.map((row) => ({
+          warehouseId: row.warehouse_id,
+          lastHeardAt: iso(row.last_heard_at) as string,
+          lastEventType: row.last_event_type,
+        })),
+        shipments: [...shipments, ...recheckShipments].map(toShipment),
+      },
+      openToRecheck: [...openOrders, ...openReturns, ...openPositions, ...openShipments, ...openFeeds].map(
+        toRecord,
+      ),
     };
   }
 
@@ -167,8 +295,13 @@ export class AlertRepository {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('opsline-kpi-alert-evaluation'))`);
   }
 
-  async openAlerts(manager: EntityManager): Promise<AlertRecord[]> {
-    const rows: AlertRow[] = await manager.query(`SELECT * FROM ${t.alerts} WHERE resolved_at IS NULL`);
+  /** The open occurrences of `alertIds` (at most one each). */
+  async openAlertsOf(manager: EntityManager, alertIds: readonly string[]): Promise<AlertRecord[]> {
+    if (alertIds.length === 0) return [];
+    const rows: AlertRow[] = await manager.query(
+      `SELECT * FROM ${t.alerts} WHERE resolved_at IS NULL AND alert_id = ANY($1)`,
+      [alertIds],
+    );
     return rows.map(toRecord);
   }
 
