@@ -36,6 +36,7 @@ import type { Clock } from './domain/alerts/alert';
 import { alertProviders } from './infrastructure/alerts/alert-providers';
 import { AlertsController } from './infrastructure/alerts/alerts.controller';
 import { CreateAlerts1764000000440 } from './infrastructure/migrations/1764000000440-create-alerts';
+import { IndexOpenAlerts1764000000450 } from './infrastructure/migrations/1764000000450-index-open-alerts';
 
 /**
  * The KPI aggregator: read models built from the event stream, and the KPI read API. Its consumers
@@ -59,6 +60,7 @@ export class KpiModule {
             CreateEventJournal1764000000420,
             CreateReconciliationResults1764000000430,
             CreateAlerts1764000000440,
+            IndexOpenAlerts1764000000450,
           ],
         }),
         DashboardModule,
