@@ -6,6 +6,7 @@ process_resident_memory_bytes 215040000
 # HELP nodejs_heap_size_used_bytes Process heap size used from Node.js in bytes.
 # TYPE nodejs_heap_size_used_bytes gauge
 nodejs_heap_size_used_bytes 81234567
+opsline_heap_used_after_full_gc_bytes 61234567
 # HELP nodejs_active_handles Number of active libuv handles grouped by handle type.
 nodejs_active_handles{type="Socket"} 9
 nodejs_active_handles{type="Server"} 1
@@ -25,6 +26,7 @@ describe('processSampleOf', () => {
     expect(processSampleOf(EXPOSITION)).toEqual({
       rssBytes: 215040000,
       heapUsedBytes: 81234567,
+      heapAfterGcBytes: 61234567,
       activeHandles: 15,
       openFds: 32,
     });

@@ -5,6 +5,8 @@ import { Admin } from 'kafkajs';
 export interface ProcessSample {
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
+  /** Heap in use after the last full collection (libs/platform): what is retained, without the garbage. */
+  readonly heapAfterGcBytes: number;
   /** `nodejs_active_handles_total`: libuv handles keeping the event loop alive (sockets, timers, …). */
   readonly activeHandles: number;
   /** `process_open_fds`: file descriptors, which a leaked socket or file also shows up in. */
@@ -26,6 +28,7 @@ export function parsePrometheus(text: string, names: readonly string[]): Map<str
 const PROCESS_METRICS = [
   'process_resident_memory_bytes',
   'nodejs_heap_size_used_bytes',
+  'opsline_heap_used_after_full_gc_bytes',
   'nodejs_active_handles_total',
   'process_open_fds',
 ] as const;
@@ -37,6 +40,7 @@ export function processSampleOf(metricsText: string): ProcessSample {
   return {
     rssBytes: values.get('process_resident_memory_bytes') as number,
     heapUsedBytes: values.get('nodejs_heap_size_used_bytes') as number,
+    heapAfterGcBytes: values.get('opsline_heap_used_after_full_gc_bytes') as number,
     activeHandles: values.get('nodejs_active_handles_total') as number,
     openFds: values.get('process_open_fds') as number,
   };

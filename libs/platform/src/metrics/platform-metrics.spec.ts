@@ -1,8 +1,11 @@
-import { Registry } from 'prom-client';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Gauge, Registry } from 'prom-client';
 import {
   consumerLagGauge,
   createMetricsRegistry,
   deadLettersCounter,
+  HEAP_AFTER_GC_METRIC,
   PlatformMetrics,
 } from './platform-metrics';
 
@@ -42,5 +45,24 @@ describe('PlatformMetrics', () => {
     expect(await registry.metrics()).toContain(
       'opsline_dead_letters_total{topic="opsline.ingest.orders",reason="validation"} 1',
     );
+  });
+
+  it('reports the heap in use after the last full collection, which drops when garbage is collected', async () => {
+    const registry = createMetricsRegistry();
+    const heapAfterGc = async () =>
+      (await (registry.getSingleMetric(HEAP_AFTER_GC_METRIC) as Gauge).get()).values[0].value;
+    setFlagsFromString('--expose-gc');
+    // a gc() of our own without starting jest with --expose-gc
+    const collect = runInNewContext('gc') as () => void;
+    let garbage: number[][] | null = Array.from({ length: 200 }, () => new Array<number>(10_000).fill(1));
+    collect();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const holding = await heapAfterGc();
+    expect(garbage.length).toBe(200);
+    garbage = null;
+    collect();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const released = await heapAfterGc();
+    expect(holding - released).toBeGreaterThan(10 * 1024 * 1024);
   });
 });

@@ -1,3 +1,5 @@
+import { constants, PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Injection token of the service's prom-client `Registry` (one per application, not prom-client's global). */
@@ -15,10 +17,44 @@ export const DEAD_LETTERS_METRIC = 'opsline_dead_letters_total';
 /** Labels of the HTTP histogram; `route` is the route template (`/orders/:id`), never the raw URL. */
 export type HttpRequestLabels = 'method' | 'route' | 'status_code';
 
-/** Creates a registry with Node process metrics (CPU, memory, event loop lag, GC). */
+/** Name of the gauge of heap in use right after the last full garbage collection. */
+export const HEAP_AFTER_GC_METRIC = 'opsline_heap_used_after_full_gc_bytes';
+
+type GcEntry = PerformanceEntry & { detail?: { kind?: number } };
+
+/**
+ * Heap in use right after the process's last full (mark-compact) collection: what is really
+ * retained. `nodejs_heap_size_used_bytes` also counts garbage not collected yet, so it saws up and
+ * down with the collector; a leak is a rise of this one. One observer per process, whatever the
+ * number of registries (tests start several applications in one process).
+ */
+let heapAfterFullGc = getHeapStatistics().used_heap_size;
+let heapObserver: PerformanceObserver | null = null;
+
+function observeFullCollections(): void {
+  if (heapObserver !== null) return;
+  heapObserver = new PerformanceObserver((list) => {
+    // a gc entry's detail.kind says which collection it was (Node 16+)
+    const kinds = list.getEntries().map((entry) => (entry as GcEntry).detail?.kind);
+    const full = kinds.includes(constants.NODE_PERFORMANCE_GC_MAJOR);
+    if (full) heapAfterFullGc = getHeapStatistics().used_heap_size;
+  });
+  heapObserver.observe({ entryTypes: ['gc'] });
+}
+
+/** Creates a registry with Node process metrics (CPU, memory, event loop lag, GC, heap after a full GC). */
 export function createMetricsRegistry(): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  observeFullCollections();
+  new Gauge({
+    name: HEAP_AFTER_GC_METRIC,
+    help: 'Heap in use right after the last full (mark-compact) garbage collection, in bytes',
+    registers: [registry],
+    collect() {
+      this.set(heapAfterFullGc);
+    },
+  });
   return registry;
 }
 
