@@ -1,4 +1,5 @@
 import { waitFor } from '../../../libs/kafka-broker/test/broker-fixture';
+import { seededRandom } from '../../../tools/simulate/event-stream';
 import {
   ingest,
   placeOrder,
@@ -19,18 +20,8 @@ const SKUS = ['SKU-O1', 'SKU-O2', 'SKU-O3'];
 const ORDERS = 12;
 const MOVEMENTS = 90;
 
-/** A small seeded generator (mulberry32), so a failure replays the same arrival order. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = seeded(20261126);
+// seeded, so a failure replays the same arrival order
+const random = seededRandom(20261126);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const between = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
 /** A business time on 2026-11-20, `minute` minutes after 06:00. */
