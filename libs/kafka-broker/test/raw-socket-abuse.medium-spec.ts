@@ -92,6 +92,7 @@ class RawClient {
 
   private constructor(private readonly socket: Socket) {
     this.address = `${socket.localAddress}:${socket.localPort}`;
+    this.logFrom = logged.length;
     socket.on('data', (chunk: Buffer) => {
       this.received = Buffer.concat([this.received, chunk]);
     });
@@ -119,6 +120,11 @@ class RawClient {
 
   /** The client address as the broker logs it; kept, since a destroyed socket forgets its port. */
   readonly address: string;
+  /**
+   * How many broker log lines there were when this client connected: hundreds of connections reuse
+   * local ports, so only lines from then on can be about this one.
+   */
+  readonly logFrom: number;
 
   get isGone(): boolean {
     return this.closed || this.ended;
@@ -169,7 +175,9 @@ const capturingLogger: BrokerLogger = {
 };
 
 const closingReason = (client: RawClient): string | undefined =>
-  logged.find((l) => l.message === 'closing client connection' && l.fields.client === client.address)?.fields
+  logged
+    .slice(client.logFrom)
+    .find((l) => l.message === 'closing client connection' && l.fields.client === client.address)?.fields
     .reason as string | undefined;
 
 /**
