@@ -82,64 +82,44 @@ export class InventoryRepository {
     manager: EntityManager,
     keys: readonly PositionKey[],
   ): Promise<Map<string, LockedLevel>> {
-    const unique = [...new Map(keys.map((key) => [positionKeyOf(key), key])).values()];
-    if (unique.length === 0) return new Map();
-    const warehouses = unique.map((key) => key.warehouseId);
-    const skus = unique.map((key) => key.sku);
-    const levels = await this.selectLevelsForUpdate(manager, warehouses, skus);
-    if (levels.size === unique.length) return levels;
-    await manager.query(
-      `INSERT INTO inventory.stock_positions (warehouse_id, sku)
-       SELECT k.warehouse_id, k.sku FROM unnest($1::text[], $2::text[]) AS k(warehouse_id, sku)
-       ORDER BY k.warehouse_id COLLATE "C", k.sku COLLATE "C" ON CONFLICT DO NOTHING`,
-      [warehouses, skus],
-    );
-    return this.selectLevelsForUpdate(manager, warehouses, skus);
-  }
-
-  private async selectLevelsForUpdate(
-    manager: EntityManager,
-    warehouses: readonly string[],
-    skus: readonly string[],
-  ): Promise<Map<string, LockedLevel>> {
-    const rows = (await manager.query(
-      `SELECT ${LEVEL_COLUMNS}
-         FROM inventory.stock_positions p
-         LEFT JOIN inventory.reorder_policies r USING (warehouse_id, sku)
-        WHERE (p.warehouse_id, p.sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-        ORDER BY p.warehouse_id COLLATE "C", p.sku COLLATE "C"
-        FOR UPDATE OF p`,
-      [[...warehouses], [...skus]],
-    )) as LevelRow[];
-    return new Map(
-      rows.map((row) => [positionKeyOf({ warehouseId: row.warehouse_id, sku: row.sku }), lockedLevelOf(row)]),
-    );
+    return this.lockPositionsForRun(manager, keys, []);
   }
 
   /**
-   * Locks, in key order and in one statement, every position a run of orders may touch: the named
-   * positions (created when missing) and every existing position of `anyWarehouseSkus` (orders
-   * without a warehouse may be allocated at any warehouse with stock). Taken before the run is
-   * applied, so two consumers applying interleaved runs never wait on each other crosswise.
-   * Returns the locked positions' levels.
+   * Locks, in key order, every position a run of orders may touch: the named positions (created
+   * when missing) and every existing position of `anyWarehouseSkus` (orders without a warehouse may
+   * be allocated at any warehouse with stock). Taken before the run is applied, so two consumers
+   * applying interleaved runs never wait on each other crosswise. Returns the locked positions'
+   * levels; one statement when they all exist already.
    */
   async lockPositionsForRun(
     manager: EntityManager,
     named: readonly PositionKey[],
     anyWarehouseSkus: readonly string[],
   ): Promise<Map<string, LockedLevel>> {
-    const levels = new Map<string, LockedLevel>();
-    if (named.length === 0 && anyWarehouseSkus.length === 0) return levels;
+    if (named.length === 0 && anyWarehouseSkus.length === 0) return new Map();
     const warehouses = named.map((key) => key.warehouseId);
     const skus = named.map((key) => key.sku);
-    if (named.length > 0) {
-      await manager.query(
-        `INSERT INTO inventory.stock_positions (warehouse_id, sku)
-         SELECT k.warehouse_id, k.sku FROM unnest($1::text[], $2::text[]) AS k(warehouse_id, sku)
-         ORDER BY k.warehouse_id COLLATE "C", k.sku COLLATE "C" ON CONFLICT DO NOTHING`,
-        [warehouses, skus],
-      );
-    }
+    // Existing positions are locked before missing ones are created: a transaction that inserted a
+    // position and then waited for one we hold, while we wait for its insert, would be a deadlock.
+    const locked = await this.selectLevelsForUpdate(manager, warehouses, skus, anyWarehouseSkus);
+    const missing = named.filter((key) => !locked.has(positionKeyOf(key)));
+    if (missing.length === 0) return locked;
+    await manager.query(
+      `INSERT INTO inventory.stock_positions (warehouse_id, sku)
+       SELECT k.warehouse_id, k.sku FROM unnest($1::text[], $2::text[]) AS k(warehouse_id, sku)
+       ORDER BY k.warehouse_id COLLATE "C", k.sku COLLATE "C" ON CONFLICT DO NOTHING`,
+      [missing.map((key) => key.warehouseId), missing.map((key) => key.sku)],
+    );
+    return this.selectLevelsForUpdate(manager, warehouses, skus, anyWarehouseSkus);
+  }
+
+  private async selectLevelsForUpdate(
+    manager: EntityManager,
+    warehouses: readonly string[],
+    skus: readonly string[],
+    anyWarehouseSkus: readonly string[],
+  ): Promise<Map<string, LockedLevel>> {
     const rows = (await manager.query(
       `SELECT ${LEVEL_COLUMNS}
          FROM inventory.stock_positions p
@@ -148,11 +128,11 @@ export class InventoryRepository {
            OR p.sku = ANY($3::text[])
         ORDER BY p.warehouse_id COLLATE "C", p.sku COLLATE "C"
         FOR UPDATE OF p`,
-      [warehouses, skus, [...anyWarehouseSkus]],
+      [[...warehouses], [...skus], [...anyWarehouseSkus]],
     )) as LevelRow[];
-    for (const row of rows)
-      levels.set(positionKeyOf({ warehouseId: row.warehouse_id, sku: row.sku }), lockedLevelOf(row));
-    return levels;
+    return new Map(
+      rows.map((row) => [positionKeyOf({ warehouseId: row.warehouse_id, sku: row.sku }), lockedLevelOf(row)]),
+    );
   }
 
   /** Of `orderIds`, those inventory has already allocated. */
