@@ -35,22 +35,23 @@ export class EventJournalRepository {
   ): Promise<void> {
     if (events.length === 0) return;
     const now = new Date().toISOString();
+    // One JSON document for the run: a text[] of JSON payloads would have every quote escaped for the
+    // array literal (by pg, in JS) and unescaped again by PostgreSQL.
+    const rows = events.map((event, i) => ({
+      id: event.id,
+      type: event.type,
+      subject: event.subject,
+      time: event.time,
+      known: records?.[i]?.timestamp ?? now,
+      off: records?.[i]?.offset ?? null,
+      data: event.data,
+    }));
     await manager.query(
       `INSERT INTO ${this.table} (event_id, type, subject, business_time, known_since, topic, partition, "offset", data)
-       SELECT e.id, e.type, e.subject, e.time, e.known, $6, $7, e.off, e.data
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $8::bigint[], $9::json[])
-         AS e(id, type, subject, time, known, off, data)`,
-      [
-        events.map((event) => event.id),
-        events.map((event) => event.type),
-        events.map((event) => event.subject),
-        events.map((event) => event.time),
-        events.map((_, i) => records?.[i]?.timestamp ?? now),
-        topic,
-        partition,
-        events.map((_, i) => records?.[i]?.offset ?? null),
-        events.map((event) => JSON.stringify(event.data)),
-      ],
+       SELECT e.id, e.type, e.subject, e.time, e.known, $2, $3, e.off, e.data
+       FROM json_to_recordset($1::json)
+         AS e(id text, type text, subject text, time timestamptz, known timestamptz, off bigint, data json)`,
+      [JSON.stringify(rows), topic, partition],
     );
   }
 
