@@ -7,7 +7,7 @@ import type {
   StockCountedEvent,
 } from '../domain/inventory-events';
 import { detectLevelLow, StockLevel } from '../domain/reorder-policy';
-import { compareLedgerEntries, CountEntry, ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
+import { ledgerEntryKey, StockLedgerEntry } from '../domain/stock-ledger';
 import { compareBusinessTimes, earlierBusinessTime, laterBusinessTime } from '../domain/ordering';
 import {
   computeStockPosition,
@@ -179,7 +179,7 @@ export class PositionSettler {
       return {
         position,
         counted: judgedCounts(touched, ledger, view),
-        judged: countsFrom(view, earliest),
+        judged: judgedSince(view, earliest),
         latest,
       };
     }
@@ -190,9 +190,12 @@ export class PositionSettler {
       const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
       const judged = view.counts.find((outcome) => outcome.countId === count.countId);
       if (judged !== undefined) {
-        const countedLater = view.counts.some(
-          (outcome) => compareLedgerEntries(count, countEntryOf(outcome)) < 0,
+        // the view is in ledger order: a count after this one replaces it
+        const key = ledgerEntryKey(count);
+        const after = view.explained.slice(
+          view.explained.findIndex((explained) => explained.key === key) + 1,
         );
+        const countedLater = after.some((explained) => explained.entry.kind === 'count');
         return {
           position: positionAfter(
             stored,
@@ -200,7 +203,7 @@ export class PositionSettler {
             onHandAfterLateCount(stored.onHand, judged, countedLater),
           ),
           counted: judgedCounts(touched, ledger, view),
-          judged: countsFrom(view, count.at),
+          judged: judgedSince(view, count.at),
           latest,
         };
       }
@@ -211,7 +214,7 @@ export class PositionSettler {
     return {
       position: positionAfter(stored, touched.recorded, view.position.onHand),
       counted: judgedCounts(touched, ledger, view),
-      judged: countsFrom(view, earliest),
+      judged: judgedSince(view, earliest),
       latest,
     };
   }
@@ -221,7 +224,7 @@ export class PositionSettler {
  * The counts of a fold from the count before `from` that it judged for sure: those at or after
  * `from`, which come after the fold's first count (the first one itself lacks what is before it).
  */
-function countsFrom(view: StockLedgerView, from: string): CountOutcome[] {
+function judgedSince(view: StockLedgerView, from: string): CountOutcome[] {
   return view.counts.filter((count) => compareBusinessTimes(count.at, from) >= 0);
 }
 
@@ -331,8 +334,4 @@ function positionChanged(
     backordered,
     reorderPoint,
   };
-}
-
-function countEntryOf({ warehouseId, sku, at, countId, countedQuantity }: CountOutcome): CountEntry {
-  return { kind: 'count', warehouseId, sku, at, countId, countedQuantity };
 }
