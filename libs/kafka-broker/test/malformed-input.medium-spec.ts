@@ -1,7 +1,6 @@
-import { connect, Socket } from 'node:net';
 import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
-import { BrokerLogger } from '../src/server/logger';
 import { BrokerFixture, startTestBroker, waitFor } from './broker-fixture';
+import { CapturedBrokerLog, RawClient } from './raw-client';
 
 jest.setTimeout(60_000);
 
@@ -213,94 +212,8 @@ function randomBytes(seed: number, length: number): Buffer {
 // A raw TCP client and a logger that keeps what the broker says.
 // ---------------------------------------------------------------------------------------------------
 
-/** A bare socket to the broker that collects response frames and notices when the broker closes it. */
-class RawClient {
-  private received = Buffer.alloc(0);
-  /** The broker ended or reset the connection. */
-  closed = false;
-  /** The broker sent FIN (end of its side). */
-  ended = false;
-
-  private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      this.received = Buffer.concat([this.received, chunk]);
-    });
-    socket.on('end', () => {
-      this.ended = true;
-    });
-    // A reset is one way the broker may close; the test looks at `closed`.
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      this.closed = true;
-    });
-  }
-
-  static open(port: number): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      // allowHalfOpen: after our own end(), still see whether the broker ends its side.
-      const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
-      socket.once('error', reject);
-      socket.once('connect', () => {
-        socket.off('error', reject);
-        resolve(new RawClient(socket));
-      });
-    });
-  }
-
-  /** The client address as the broker sees it. */
-  get address(): string {
-    return `${this.socket.localAddress}:${this.socket.localPort}`;
-  }
-
-  write(bytes: Buffer): void {
-    this.socket.write(bytes);
-  }
-
-  /** Half-closes: no more bytes from us. */
-  end(): void {
-    this.socket.end();
-  }
-
-  destroy(): void {
-    this.socket.destroy();
-  }
-
-  async closedByBroker(): Promise<void> {
-    await waitFor(`the broker to close ${this.address}`, () =>
-      this.closed || this.ended ? true : undefined,
-    );
-  }
-
-  /** Waits for the next response frame; returns its correlation id and body. */
-  async response(): Promise<{ correlationId: number; body: Buffer }> {
-    const frame = await waitFor('a response frame', () => {
-      if (this.received.length < 4) return undefined;
-      const size = this.received.readInt32BE(0);
-      if (this.received.length < 4 + size) return undefined;
-      const whole = this.received.subarray(4, 4 + size);
-      this.received = this.received.subarray(4 + size);
-      return whole;
-    });
-    return { correlationId: frame.readInt32BE(0), body: frame.subarray(4) };
-  }
-}
-
-interface LogEntry {
-  level: 'info' | 'warn' | 'error';
-  message: string;
-  fields: Record<string, unknown>;
-}
-
-const logged: LogEntry[] = [];
-const capturingLogger: BrokerLogger = {
-  info: (message, fields = {}) => logged.push({ level: 'info', message, fields }),
-  warn: (message, fields = {}) => logged.push({ level: 'warn', message, fields }),
-  error: (message, fields = {}) => logged.push({ level: 'error', message, fields }),
-};
-
-function loggedClosing(client: RawClient): LogEntry | undefined {
-  return logged.find((l) => l.message === 'closing client connection' && l.fields.client === client.address);
-}
+const brokerLog = new CapturedBrokerLog();
+const logged = brokerLog.entries;
 
 // ---------------------------------------------------------------------------------------------------
 // A kafkajs producer and consumer that keep exchanging messages for the whole suite.
@@ -371,7 +284,7 @@ class Traffic {
 let traffic: Traffic;
 
 beforeAll(async () => {
-  fixture = await startTestBroker({ logger: capturingLogger });
+  fixture = await startTestBroker({ logger: brokerLog.logger });
   kafka = new Kafka({
     brokers: [fixture.broker.address],
     clientId: 'malformed-spec',
@@ -413,7 +326,7 @@ afterAll(async () => {
 });
 
 async function open(): Promise<RawClient> {
-  const client = await RawClient.open(fixture.broker.port);
+  const client = await RawClient.open(fixture.broker.port, brokerLog);
   openClients.push(client);
   return client;
 }
@@ -503,7 +416,7 @@ describe('connections sending bad bytes are closed, with a log line naming the c
     const client = await open();
     client.write(bytes);
     await client.closedByBroker();
-    const line = await waitFor('the log line about the closed client', () => loggedClosing(client));
+    const line = await waitFor('the log line about the closed client', () => brokerLog.closingOf(client));
     expect(line.level).toBe('warn');
     expect(line.fields.reason).toMatch(reason);
     await traffic.advances();
@@ -519,7 +432,7 @@ describe('connections sending bad bytes are closed, with a log line naming the c
     }
     for (const client of clients) {
       await client.closedByBroker();
-      const line = await waitFor('the log line about the closed client', () => loggedClosing(client));
+      const line = await waitFor('the log line about the closed client', () => brokerLog.closingOf(client));
       expect(line.fields.reason).toEqual(expect.any(String));
     }
     await traffic.advances();

@@ -1,8 +1,7 @@
-import { connect, Socket } from 'node:net';
 import fc from 'fast-check';
 import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
-import { BrokerLogger } from '../src/server/logger';
 import { BrokerFixture, EXTERNAL_KAFKA_ENV, startTestBroker, waitFor } from './broker-fixture';
+import { CapturedBrokerLog, RawClient } from './raw-client';
 
 /*
  * Abusive raw sockets next to well-behaved clients. Apache Kafka's rules, which the broker follows:
@@ -84,101 +83,11 @@ function seededBytes(seed: number, length: number): Buffer {
   return out;
 }
 
-/** A bare socket that collects response frames and notices when the broker closes it. */
-class RawClient {
-  private received = Buffer.alloc(0);
-  closed = false;
-  ended = false;
-
-  private constructor(private readonly socket: Socket) {
-    this.address = `${socket.localAddress}:${socket.localPort}`;
-    this.logFrom = logged.length;
-    socket.on('data', (chunk: Buffer) => {
-      this.received = Buffer.concat([this.received, chunk]);
-    });
-    socket.on('end', () => {
-      this.ended = true;
-    });
-    // A reset (we may still be writing when the broker closes) is one way of being closed.
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      this.closed = true;
-    });
-  }
-
-  static open(port: number): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      // allowHalfOpen: after our own end(), still tell whether the broker ended its side.
-      const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
-      socket.once('error', reject);
-      socket.once('connect', () => {
-        socket.off('error', reject);
-        resolve(new RawClient(socket));
-      });
-    });
-  }
-
-  /** The client address as the broker logs it; kept, since a destroyed socket forgets its port. */
-  readonly address: string;
-  /**
-   * How many broker log lines there were when this client connected: hundreds of connections reuse
-   * local ports, so only lines from then on can be about this one.
-   */
-  readonly logFrom: number;
-
-  get isGone(): boolean {
-    return this.closed || this.ended;
-  }
-
-  write(bytes: Buffer): void {
-    this.socket.write(bytes);
-  }
-
-  end(): void {
-    this.socket.end();
-  }
-
-  destroy(): void {
-    this.socket.destroy();
-  }
-
-  closedByBroker(): Promise<true> {
-    return waitFor(`the broker to close ${this.address}`, () => (this.isGone ? true : undefined));
-  }
-
-  /** The next complete response frame, if one has arrived. */
-  takeResponse(): { correlationId: number; body: Buffer } | undefined {
-    if (this.received.length < 4) return undefined;
-    const size = this.received.readInt32BE(0);
-    if (this.received.length < 4 + size) return undefined;
-    const frame = this.received.subarray(4, 4 + size);
-    this.received = this.received.subarray(4 + size);
-    return { correlationId: frame.readInt32BE(0), body: frame.subarray(4) };
-  }
-
-  response(): Promise<{ correlationId: number; body: Buffer }> {
-    return waitFor(`a response on ${this.address}`, () => this.takeResponse());
-  }
-}
-
-interface LogEntry {
-  level: 'info' | 'warn' | 'error';
-  message: string;
-  fields: Record<string, unknown>;
-}
-
-const logged: LogEntry[] = [];
-const capturingLogger: BrokerLogger = {
-  info: (message, fields = {}) => logged.push({ level: 'info', message, fields }),
-  warn: (message, fields = {}) => logged.push({ level: 'warn', message, fields }),
-  error: (message, fields = {}) => logged.push({ level: 'error', message, fields }),
-};
+const brokerLog = new CapturedBrokerLog();
+const logged = brokerLog.entries;
 
 const closingReason = (client: RawClient): string | undefined =>
-  logged
-    .slice(client.logFrom)
-    .find((l) => l.message === 'closing client connection' && l.fields.client === client.address)?.fields
-    .reason as string | undefined;
+  brokerLog.closingOf(client)?.fields.reason as string | undefined;
 
 /**
  * A kafkajs producer sending numbered messages round-robin over the partitions, as fast as acks=all
@@ -268,7 +177,7 @@ describeInProcess('raw-socket abuse while kafkajs clients keep streaming', () =>
   };
 
   const open = async (): Promise<RawClient> => {
-    const client = await RawClient.open(fixture.broker.port);
+    const client = await RawClient.open(fixture.broker.port, brokerLog);
     rawClients.push(client);
     return client;
   };
@@ -286,7 +195,7 @@ describeInProcess('raw-socket abuse while kafkajs clients keep streaming', () =>
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
     process.on('uncaughtException', onUnhandled);
-    fixture = await startTestBroker({ logger: capturingLogger });
+    fixture = await startTestBroker({ logger: brokerLog.logger });
     const kafka = new Kafka({
       brokers: [fixture.broker.address],
       clientId: 'abuse-spec',
