@@ -12,6 +12,7 @@ import { InventoryEnvironment } from './inventory.environment';
 import { INVENTORY_ENTITIES } from './infrastructure/inventory.entities';
 import { InventoryController } from './infrastructure/inventory.controller';
 import { InventoryRepository } from './infrastructure/inventory.repository';
+import { StockLedgerRepository } from './infrastructure/stock-ledger.repository';
 import { CreateInventory1764000000300 } from './infrastructure/migrations/1764000000300-create-inventory';
 import { IndexLedgerReads1764000000310 } from './infrastructure/migrations/1764000000310-index-ledger-reads';
 import { PositionLatestMovements1764000000320 } from './infrastructure/migrations/1764000000320-position-latest-movements';
@@ -50,6 +51,7 @@ export class InventoryModule {
       ],
       providers: [
         InventoryRepository,
+        StockLedgerRepository,
         PositionSettler,
         RecordStockMovementUseCase,
         ApplyShipmentUseCase,

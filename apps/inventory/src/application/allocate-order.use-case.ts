@@ -13,6 +13,7 @@ import { InventoryRepository, LockedLevel, positionKeyOf } from '../infrastructu
 import { StockPosition, withReservationChanges } from '../domain/stock-position';
 import { inventoryOutboxEntries } from './inventory-wire-events';
 import { settlePosition } from './settle-positions';
+import { StockLedgerRepository } from '../infrastructure/stock-ledger.repository';
 
 /** An order without a warehouse while inventory knows none: it cannot be allocated (dead-lettered). */
 export class NoWarehouseToAllocate extends UnprocessableError {
@@ -97,6 +98,7 @@ class AllocationRun {
 export class AllocateOrderUseCase {
   constructor(
     private readonly repository: InventoryRepository,
+    private readonly ledger: StockLedgerRepository,
     private readonly outbox: Outbox,
   ) {}
 
@@ -137,7 +139,7 @@ export class AllocateOrderUseCase {
       this.allocate(run, command, candidates, skus);
     }
     await this.repository.recordAllocations(manager, run.allocations);
-    await this.repository.insertEntries(manager, run.entries);
+    await this.ledger.insertEntries(manager, run.entries);
     await this.repository.replaceBackorders(manager, run.initialQueue, run.queue);
     await this.repository.savePositions(
       manager,

@@ -7,6 +7,7 @@ import { computeStockPosition, openReservationOf } from '../domain/stock-positio
 import { InventoryRepository } from '../infrastructure/inventory.repository';
 import { inventoryOutboxEntries } from './inventory-wire-events';
 import { PositionSettler, touchedPositionsOf } from './settle-positions';
+import { StockLedgerRepository } from '../infrastructure/stock-ledger.repository';
 
 /** A shipment confirmation from the WMS. */
 export interface ApplyShipmentCommand {
@@ -25,6 +26,7 @@ export interface ApplyShipmentCommand {
 export class ApplyShipmentUseCase {
   constructor(
     private readonly repository: InventoryRepository,
+    private readonly ledger: StockLedgerRepository,
     private readonly settler: PositionSettler,
     private readonly outbox: Outbox,
   ) {}
@@ -38,7 +40,7 @@ export class ApplyShipmentUseCase {
       skus.map((sku) => ({ warehouseId, sku })),
     );
     // the order's own entries are all an open reservation depends on
-    const orderEntries = await this.repository.orderEntriesAt(manager, warehouseId, skus, orderId);
+    const orderEntries = await this.ledger.orderEntriesAt(manager, warehouseId, skus, orderId);
     const views = new Map(skus.map((sku) => [sku, computeStockPosition(warehouseId, sku, orderEntries)]));
     const queue = await this.repository.backordersOfOrder(manager, orderId);
     const consumption = consumeForShipment(
@@ -49,7 +51,7 @@ export class ApplyShipmentUseCase {
       },
       queue,
     );
-    const recorded = await this.repository.insertEntries(manager, consumption.entries);
+    const recorded = await this.ledger.insertEntries(manager, consumption.entries);
     if (recorded.length === 0) return 'duplicate';
     await this.repository.replaceBackorders(manager, queue, consumption.remaining);
     const settled = await this.settler.settle(manager, touchedPositionsOf(recorded, shippedAt), before);

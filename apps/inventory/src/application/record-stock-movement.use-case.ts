@@ -6,6 +6,7 @@ import { StockLedgerEntry } from '../domain/stock-ledger';
 import { InventoryRepository } from '../infrastructure/inventory.repository';
 import { inventoryOutboxEntries } from './inventory-wire-events';
 import { PositionSettler, touchedPositionsOf } from './settle-positions';
+import { StockLedgerRepository } from '../infrastructure/stock-ledger.repository';
 
 /** A WMS stock movement to apply: its ledger entries, and the event they come from. */
 export interface RecordStockMovementCommand {
@@ -72,6 +73,7 @@ export function countEntry(data: StockCountedV1, at: string): StockLedgerEntry {
 export class RecordStockMovementUseCase {
   constructor(
     private readonly repository: InventoryRepository,
+    private readonly ledger: StockLedgerRepository,
     private readonly settler: PositionSettler,
     private readonly outbox: Outbox,
   ) {}
@@ -81,7 +83,7 @@ export class RecordStockMovementUseCase {
     command: RecordStockMovementCommand,
   ): Promise<'applied' | 'duplicate'> {
     const before = await this.repository.lockPositions(manager, command.entries);
-    const recorded = await this.repository.insertEntries(manager, command.entries);
+    const recorded = await this.ledger.insertEntries(manager, command.entries);
     if (recorded.length === 0) return 'duplicate';
     const events = await this.settler.settle(manager, touchedPositionsOf(recorded), before);
     await this.outbox.add(manager, inventoryOutboxEntries(events, command.cause));

@@ -7,6 +7,7 @@ import { computeStockPosition, openReservationOf } from '../domain/stock-positio
 import { InventoryRepository } from '../infrastructure/inventory.repository';
 import { inventoryOutboxEntries } from './inventory-wire-events';
 import { PositionSettler, touchedPositionsOf } from './settle-positions';
+import { StockLedgerRepository } from '../infrastructure/stock-ledger.repository';
 
 /** An order the orders service cancelled (`opsline.orders.order-cancelled.v1`). */
 export interface ReleaseCancelledOrderCommand {
@@ -27,6 +28,7 @@ export interface ReleaseCancelledOrderCommand {
 export class ReleaseCancelledOrderUseCase {
   constructor(
     private readonly repository: InventoryRepository,
+    private readonly ledger: StockLedgerRepository,
     private readonly settler: PositionSettler,
     private readonly outbox: Outbox,
   ) {}
@@ -51,7 +53,7 @@ export class ReleaseCancelledOrderUseCase {
       skus.map((sku) => ({ warehouseId, sku })),
     );
     // the order's own entries are all an open reservation depends on
-    const orderEntries = await this.repository.orderEntriesAt(manager, warehouseId, skus, order.orderId);
+    const orderEntries = await this.ledger.orderEntriesAt(manager, warehouseId, skus, order.orderId);
     const openLines: OpenOrderLine[] = [];
     for (const sku of skus) {
       const view = computeStockPosition(warehouseId, sku, orderEntries);
@@ -66,7 +68,7 @@ export class ReleaseCancelledOrderUseCase {
     const queue = await this.repository.backordersOfOrder(manager, order.orderId);
     const release = releaseCancelledOrder({ orderId: order.orderId, warehouseId, at }, openLines, queue);
     if (release.event === null) return 'nothing-to-release';
-    const recorded = await this.repository.insertEntries(manager, release.releases);
+    const recorded = await this.ledger.insertEntries(manager, release.releases);
     await this.repository.replaceBackorders(manager, queue, release.remaining);
     const settled = await this.settler.settle(manager, touchedPositionsOf(recorded, at), before);
     await this.outbox.add(manager, inventoryOutboxEntries([release.event, ...settled], command.cause));

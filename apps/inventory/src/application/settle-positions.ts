@@ -30,6 +30,7 @@ import {
   PositionKey,
   positionKeyOf,
 } from '../infrastructure/inventory.repository';
+import { StockLedgerRepository } from '../infrastructure/stock-ledger.repository';
 
 /** A position an applied event changed, and the movement that changed it. */
 export interface TouchedPosition extends PositionKey {
@@ -80,7 +81,10 @@ export function touchedPositionsOf(recorded: readonly StockLedgerEntry[], at?: s
  */
 @Injectable()
 export class PositionSettler {
-  constructor(private readonly repository: InventoryRepository) {}
+  constructor(
+    private readonly repository: InventoryRepository,
+    private readonly ledger: StockLedgerRepository,
+  ) {}
 
   /** `before` holds each touched position's level as locked before the event was applied. */
   async settle(
@@ -96,7 +100,7 @@ export class PositionSettler {
       const queue = await this.repository.backordersAt(manager, touchedPosition);
       const settled = settlePosition(touchedPosition, position, queue, locked ?? NO_LEVEL);
       if (settled.fill.reservations.length > 0) {
-        await this.repository.insertEntries(manager, settled.fill.reservations);
+        await this.ledger.insertEntries(manager, settled.fill.reservations);
         await this.repository.replaceBackorders(manager, queue, settled.fill.remaining);
       }
       await this.repository.savePosition(manager, settled.position, latest);
@@ -112,7 +116,7 @@ export class PositionSettler {
     locked: LockedLevel | undefined,
   ): Promise<{ position: StockPosition; counted: StockCountedEvent[]; latest: LatestMovements }> {
     const { position, counted, judged, latest } = await this.settleOnHand(manager, touched, locked);
-    await this.repository.storeJudgements(manager, touched, judged ?? counted.map(({ count }) => count));
+    await this.ledger.storeJudgements(manager, touched, judged ?? counted.map(({ count }) => count));
     return {
       position,
       counted: counted.map(({ count, restated }) => countedEvent(count, restated)),
@@ -137,7 +141,7 @@ export class PositionSettler {
   }> {
     if (locked === undefined) {
       // not locked by the caller, so there is no stored level to start from
-      const ledger = await this.repository.ledgerOf(manager, touched);
+      const ledger = await this.ledger.ledgerOf(manager, touched);
       const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
       return {
         position: view.position,
@@ -168,13 +172,13 @@ export class PositionSettler {
     const withLate = onHandWithLateMovements(stored.onHand, movements, locked.latest.countAt);
     if (withLate !== undefined) {
       const position = positionAfter(stored, touched.recorded, withLate.onHand);
-      const following = await this.repository.countsFrom(manager, touched, earliest, FOLLOWING_COUNTS_READ);
+      const following = await this.ledger.countsFrom(manager, touched, earliest, FOLLOWING_COUNTS_READ);
       const rejudged = rejudgeAfterLateMovements(withLate.late, following.counts, following.complete);
       if (rejudged !== undefined)
         return { position, counted: rejudged.map((count) => ({ count, restated: true })), latest };
       // a count after them has no stored judgement yet: fold the ledger between the counts around them
       const latestLate = withLate.late.map((entry) => entry.at).reduce(laterBusinessTime);
-      const ledger = await this.repository.ledgerBetweenCounts(manager, touched, earliest, latestLate);
+      const ledger = await this.ledger.ledgerBetweenCounts(manager, touched, earliest, latestLate);
       const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
       return {
         position,
@@ -186,7 +190,7 @@ export class PositionSettler {
     const [count] = movements;
     if (movements.length === 1 && count.kind === 'count') {
       // a count dated before other movements: fold between the counts around it only
-      const ledger = await this.repository.ledgerBetweenCounts(manager, touched, count.at, count.at);
+      const ledger = await this.ledger.ledgerBetweenCounts(manager, touched, count.at, count.at);
       const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
       const judged = view.counts.find((outcome) => outcome.countId === count.countId);
       if (judged !== undefined) {
@@ -209,7 +213,7 @@ export class PositionSettler {
       }
     }
     // several movements around counts: fold from the count before the earliest to the end
-    const ledger = await this.repository.ledgerBetweenCounts(manager, touched, earliest);
+    const ledger = await this.ledger.ledgerBetweenCounts(manager, touched, earliest);
     const view = computeStockPosition(touched.warehouseId, touched.sku, ledger);
     return {
       position: positionAfter(stored, touched.recorded, view.position.onHand),

@@ -434,7 +434,7 @@ describe('bringing a position up to date without its whole ledger', () => {
         const all = [...history, ...added];
         const whole = computeStockPosition(WH, SKU, all);
         expect(positionAfter(stored, added, withLate?.onHand ?? NaN)).toEqual(whole.position);
-        // what InventoryRepository.ledgerBetweenCounts selects
+        // what StockLedgerRepository.ledgerBetweenCounts selects
         const times = (withLate?.late ?? []).map((e) => e.at).sort(compareBusinessTimes);
         const counts = all.filter((e) => e.kind === 'count');
         const from = latestCountAt(counts.filter((e) => compareBusinessTimes(e.at, times[0]) < 0));
@@ -475,7 +475,7 @@ describe('bringing a position up to date without its whole ledger', () => {
         fc.pre(withLate !== undefined && withLate.late.length > 0);
         taken += 1;
         const earliest = withLate?.late.map((e) => e.at).sort(compareBusinessTimes)[0] ?? '';
-        // what InventoryRepository.countsFrom reads: the first counts from the earliest late time on
+        // what StockLedgerRepository.countsFrom reads: the first counts from the earliest late time on
         const following = before.counts
           .filter((c) => compareBusinessTimes(c.at, earliest) >= 0)
           .slice(0, 1 + extra)
@@ -537,7 +537,7 @@ describe('bringing a position up to date without its whole ledger', () => {
         fc.pre(movements.length > 0);
         const all = [...history, ...added];
         const earliest = movements.map((e) => e.at).sort(compareBusinessTimes)[0];
-        // what InventoryRepository.ledgerFromCountBefore selects
+        // what StockLedgerRepository.ledgerBetweenCounts selects without `to`
         const from = latestCountAt(all.filter((e) => compareBusinessTimes(e.at, earliest) < 0));
         const suffix = from === undefined ? all : all.filter((e) => compareBusinessTimes(e.at, from) >= 0);
         const whole = computeStockPosition(WH, SKU, all);

@@ -24,6 +24,7 @@ import {
   ReorderPolicyView,
 } from './inventory.dto';
 import { InventoryRepository } from './inventory.repository';
+import { StockLedgerRepository } from './stock-ledger.repository';
 
 /** Stock positions and reorder policies. */
 @ApiTags('inventory')
@@ -32,6 +33,7 @@ export class InventoryController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: InventoryRepository,
+    private readonly stockLedger: StockLedgerRepository,
     private readonly setReorderPolicy: SetReorderPolicyUseCase,
   ) {}
 
@@ -72,7 +74,7 @@ export class InventoryController {
     const view = computeStockPosition(
       query.warehouseId,
       query.sku,
-      await this.repository.ledgerOf(this.dataSource.manager, query),
+      await this.stockLedger.ledgerOf(this.dataSource.manager, query),
     );
     return {
       ...view.position,
