@@ -37,6 +37,7 @@ import { alertProviders } from './infrastructure/alerts/alert-providers';
 import { AlertsController } from './infrastructure/alerts/alerts.controller';
 import { CreateAlerts1764000000440 } from './infrastructure/migrations/1764000000440-create-alerts';
 import { IndexOpenAlerts1764000000450 } from './infrastructure/migrations/1764000000450-index-open-alerts';
+import { FreshnessPerPartition1764000000460 } from './infrastructure/migrations/1764000000460-freshness-per-partition';
 
 /**
  * The KPI aggregator: read models built from the event stream, and the KPI read API. Its consumers
@@ -61,6 +62,7 @@ export class KpiModule {
             CreateReconciliationResults1764000000430,
             CreateAlerts1764000000440,
             IndexOpenAlerts1764000000450,
+            FreshnessPerPartition1764000000460,
           ],
         }),
         DashboardModule,

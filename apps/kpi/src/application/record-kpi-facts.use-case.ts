@@ -15,7 +15,7 @@ import {
   projectStockCounted,
   ReturnEventData,
 } from '../domain/fact-projection';
-import { KpiFactRepository } from '../infrastructure/kpi-fact.repository';
+import { KpiFactRepository, SourcePartition } from '../infrastructure/kpi-fact.repository';
 
 const present = (times: readonly (string | null | undefined)[]): string[] =>
   times.filter((time): time is string => typeof time === 'string');
@@ -35,7 +35,7 @@ export class RecordKpiFactsUseCase {
    */
   async recordOrderEvents(
     manager: EntityManager,
-    topic: string,
+    source: SourcePartition,
     events: readonly ConsumedEvent[],
   ): Promise<void> {
     const placed = events.filter((event) => event.type === ORDERS_ORDER_PLACED_V1);
@@ -47,7 +47,7 @@ export class RecordKpiFactsUseCase {
       await this.facts.upsertOrderSnapshots(manager, lifecycleData.map(projectOrderLifecycle));
     await this.facts.recordApplied(
       manager,
-      topic,
+      source,
       'orders',
       events.map((event) => event.time),
       [
@@ -59,14 +59,14 @@ export class RecordKpiFactsUseCase {
 
   async recordOrdersPlaced(
     manager: EntityManager,
-    topic: string,
+    source: SourcePartition,
     events: readonly ConsumedEvent[],
   ): Promise<void> {
     const projections = events.map((event) => projectOrderPlaced(event.data as OrdersOrderPlacedV1));
     await this.facts.insertPlacedOrders(manager, projections);
     await this.facts.recordApplied(
       manager,
-      topic,
+      source,
       'orders',
       events.map((event) => event.time),
       projections.map((p) => p.order.placedAt),
@@ -75,14 +75,14 @@ export class RecordKpiFactsUseCase {
 
   async recordOrderLifecycle(
     manager: EntityManager,
-    topic: string,
+    source: SourcePartition,
     events: readonly ConsumedEvent[],
   ): Promise<void> {
     const data = events.map((event) => event.data as OrderLifecycleData);
     await this.facts.upsertOrderSnapshots(manager, data.map(projectOrderLifecycle));
     await this.facts.recordApplied(
       manager,
-      topic,
+      source,
       'orders',
       events.map((event) => event.time),
       present(data.flatMap((d) => [d.placedAt, d.cancelledAt, d.lastShipmentAt, d.shippedAt])),
@@ -91,7 +91,7 @@ export class RecordKpiFactsUseCase {
 
   async recordReturnEvents(
     manager: EntityManager,
-    topic: string,
+    source: SourcePartition,
     events: readonly ConsumedEvent[],
   ): Promise<void> {
     const data = events.map((event) => event.data as ReturnEventData);
@@ -101,7 +101,7 @@ export class RecordKpiFactsUseCase {
     );
     await this.facts.recordApplied(
       manager,
-      topic,
+      source,
       'returns',
       events.map((event) => event.time),
       [
@@ -117,14 +117,14 @@ export class RecordKpiFactsUseCase {
 
   async recordCycleCounts(
     manager: EntityManager,
-    topic: string,
+    source: SourcePartition,
     events: readonly ConsumedEvent[],
   ): Promise<void> {
     const counts = events.map((event) => projectStockCounted(event.data as InventoryStockCountedV1));
     await this.facts.upsertCycleCounts(manager, counts);
     await this.facts.recordApplied(
       manager,
-      topic,
+      source,
       'cycle-counts',
       events.map((event) => event.time),
       counts.map((count) => count.countedAt),
@@ -133,7 +133,7 @@ export class RecordKpiFactsUseCase {
 
   async recordPositions(
     manager: EntityManager,
-    topic: string,
+    source: SourcePartition,
     events: readonly ConsumedEvent[],
   ): Promise<void> {
     await this.facts.upsertPositions(
@@ -142,7 +142,7 @@ export class RecordKpiFactsUseCase {
     );
     await this.facts.recordApplied(
       manager,
-      topic,
+      source,
       'positions',
       events.map((event) => event.time),
       [],

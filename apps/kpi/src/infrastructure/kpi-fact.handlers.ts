@@ -61,17 +61,17 @@ export function kpiBatchHandlers(tables: KpiTables): Map<string, EventBatchHandl
       await apply(events, context);
       await journal.append(context.manager, context.topic, context.partition, events, context.records);
     };
-  const orders: EventBatchHandlerFn = journaled((events, { manager, topic }) =>
-    record.recordOrderEvents(manager, topic, events),
+  const orders: EventBatchHandlerFn = journaled((events, { manager, topic, partition }) =>
+    record.recordOrderEvents(manager, { topic, partition }, events),
   );
-  const returns: EventBatchHandlerFn = journaled((events, { manager, topic }) =>
-    record.recordReturnEvents(manager, topic, events),
+  const returns: EventBatchHandlerFn = journaled((events, { manager, topic, partition }) =>
+    record.recordReturnEvents(manager, { topic, partition }, events),
   );
-  const counts: EventBatchHandlerFn = journaled((events, { manager, topic }) =>
-    record.recordCycleCounts(manager, topic, events),
+  const counts: EventBatchHandlerFn = journaled((events, { manager, topic, partition }) =>
+    record.recordCycleCounts(manager, { topic, partition }, events),
   );
-  const positions: EventBatchHandlerFn = journaled((events, { manager, topic }) =>
-    record.recordPositions(manager, topic, events),
+  const positions: EventBatchHandlerFn = journaled((events, { manager, topic, partition }) =>
+    record.recordPositions(manager, { topic, partition }, events),
   );
   return new Map<string, EventBatchHandlerFn>([
     ...KPI_ORDER_EVENT_TYPES.map((type) => [type, orders] as const),

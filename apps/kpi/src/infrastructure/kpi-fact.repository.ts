@@ -146,6 +146,12 @@ const orderLineKey = (l: OrderLineFact): string => `${l.orderId}\u0000${l.lineId
  * facts inserted once. A redelivered or replayed event therefore changes nothing. One instance per
  * read-model version: the live consumer and a rebuild write the same way into their own schema.
  */
+/** The partition a run of events was consumed from. */
+export interface SourcePartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
 export class KpiFactRepository {
   constructor(private readonly tables: KpiTables) {}
 
@@ -295,23 +301,25 @@ export class KpiFactRepository {
   }
 
   /**
-   * Remembers the newest business time applied per topic (`freshness.newestEventTime`) and logs
+   * Remembers the newest business time applied per topic partition (`freshness.newestEventTime`) and logs
    * which business times the facts changed at (the change feed of `GET /kpis/stream`).
    */
   async recordApplied(
     manager: EntityManager,
-    topic: string,
+    source: SourcePartition,
     fact: string,
     eventTimes: readonly string[],
     changedTimes: readonly string[],
   ): Promise<void> {
     if (eventTimes.length === 0) return;
     const newest = eventTimes.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b));
+    // One row per partition: partitions are applied concurrently, and a row per topic made their
+    // transactions wait for each other's commit on its lock.
     await manager.query(
-      `INSERT INTO ${this.tables.topicFreshness} (topic, newest_event_time) VALUES ($1, $2)
-       ON CONFLICT (topic) DO UPDATE SET newest_event_time =
+      `INSERT INTO ${this.tables.topicFreshness} (topic, partition, newest_event_time) VALUES ($1, $2, $3)
+       ON CONFLICT (topic, partition) DO UPDATE SET newest_event_time =
          GREATEST(${this.tables.topicFreshness}.newest_event_time, EXCLUDED.newest_event_time)`,
-      [topic, newest],
+      [source.topic, source.partition, newest],
     );
     const distinctTimes = [...new Set(changedTimes)];
     if (distinctTimes.length > 0)

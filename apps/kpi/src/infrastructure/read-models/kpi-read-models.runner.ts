@@ -18,6 +18,7 @@ import { kpiBatchConsumer } from '../kpi-batch-consumer';
 import { kpiBatchHandlers } from '../kpi-fact.handlers';
 import { KPI_SCHEMA, KpiTables } from '../kpi-tables';
 import { kpiFactTablesUpSql } from '../migrations/1764000000400-create-kpi-facts';
+import { freshnessPerPartitionUpSql } from '../migrations/1764000000460-freshness-per-partition';
 import { eventJournalUpSql } from '../migrations/1764000000420-create-event-journal';
 import { KpiEnvironment } from '../../kpi.environment';
 import {
@@ -133,6 +134,7 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
         await manager.query(`DROP SCHEMA IF EXISTS "${version.schema}" CASCADE`);
         for (const sql of [
           ...kpiFactTablesUpSql(version.schema),
+          ...freshnessPerPartitionUpSql(version.schema),
           ...eventJournalUpSql(version.schema),
           ...messagingTablesUpSql(version.schema),
         ])
