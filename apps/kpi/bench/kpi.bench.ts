@@ -427,20 +427,42 @@ async function main(): Promise<void> {
     started = nowMs();
     const rebuild = (await http(base, '/admin/read-models/rebuild', 'POST')) as { targetSchema: string };
     let lastRemaining = '';
-    await waitUntil('the rebuild to switch', async () => {
-      const progress = (await http(base, '/admin/read-models/rebuild')) as {
-        rebuild: { status: string; remainingByTopic: Record<string, number> | null };
-      };
-      if (progress.rebuild.status === 'failed') throw new Error('the rebuild failed');
-      lastRemaining = JSON.stringify(progress.rebuild.remainingByTopic);
-      return progress.rebuild.status === 'switched';
-    });
+    // When the progress first showed applied events and when nothing remained (polled every 20 ms):
+    // the rate in between is the replay's own, apart from the group join before and the switch after.
+    let firstAppliedMs: number | null = null;
+    let caughtUpMs: number | null = null;
+    let remainingAtFirstApplied = EVENTS;
+    await waitUntil(
+      'the rebuild to switch',
+      async () => {
+        const progress = (await http(base, '/admin/read-models/rebuild')) as {
+          rebuild: { status: string; remainingByTopic: Record<string, number> | null };
+        };
+        if (progress.rebuild.status === 'failed') throw new Error('the rebuild failed');
+        const remaining = Object.values(progress.rebuild.remainingByTopic ?? {}).reduce((a, b) => a + b, 0);
+        if (firstAppliedMs === null && remaining < EVENTS) {
+          firstAppliedMs = nowMs() - started;
+          remainingAtFirstApplied = remaining;
+        }
+        if (caughtUpMs === null && remaining === 0) caughtUpMs = nowMs() - started;
+        lastRemaining = JSON.stringify(progress.rebuild.remainingByTopic);
+        return progress.rebuild.status === 'switched';
+      },
+      20,
+    );
     const rebuildMs = nowMs() - started;
     const rebuildRate = rate(EVENTS, rebuildMs);
     console.log(
       `2. rebuild into ${rebuild.targetSchema} from offset 0 (group join, ${EVENTS} events, switch): ` +
         `${(rebuildMs / 1000).toFixed(2)} s = ${Math.round(rebuildRate)} events/s (remaining at the end ${lastRemaining})`,
     );
+    if (firstAppliedMs !== null && caughtUpMs !== null && caughtUpMs > firstAppliedMs)
+      console.log(
+        `  of which: POST → first events committed ${(firstAppliedMs / 1000).toFixed(2)} s (tables, group join, ` +
+          `first batch); then ${remainingAtFirstApplied} events in ${((caughtUpMs - firstAppliedMs) / 1000).toFixed(2)} s = ` +
+          `${Math.round(rate(remainingAtFirstApplied, caughtUpMs - firstAppliedMs))} events/s; caught up → switched ` +
+          `${((rebuildMs - caughtUpMs) / 1000).toFixed(2)} s (analyze, stop the live consumer, switch)`,
+      );
     console.log(`  ${cpuLine(await meter.since(before))}`);
 
     // 3. event→visible at 50% of the measured projection rate, with GET /kpis at 200 req/s meanwhile

@@ -10,6 +10,13 @@ import { CorrelationContext, PlatformMetrics } from '@opsline/platform';
 import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 
+/**
+ * The broker's long-poll wait when nothing is new. Stopping a consumer waits for its fetch, and a
+ * rebuild's switch stops the live consumer: a second's wait was most of the switch. Four idle
+ * fetches a second instead of one cost next to nothing.
+ */
+const FETCH_WAIT_MS = 250;
+
 const parse: EventParser = (value) => parseCloudEventBytes(value) as ReturnType<EventParser>;
 
 /** What differs between the kpi service's consumers (read-model versions, the alert feeds). */
@@ -61,6 +68,7 @@ export function kpiBatchConsumer(options: KpiConsumerOptions): BatchConsumer {
     ),
     logger: log,
     fromBeginning: true,
+    maxWaitTimeMs: FETCH_WAIT_MS,
     onLag: (topic, partition, lag) =>
       metrics.consumerLag.set({ topic, partition: String(partition), group: groupId }, lag),
   });
