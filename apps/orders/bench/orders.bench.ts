@@ -397,6 +397,23 @@ async function latency(
       `pacer at most ${maxLagMs.toFixed(0)} ms late): placement→allocated p50 ${result.p50.toFixed(0)} ms, ` +
       `p90 ${percentile(latencies, 90).toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, max ${result.max.toFixed(0)} ms`,
   );
+  // Whether latency grew over the run (more offered than the services keep up with) or held.
+  const bySecond = new Map<number, number[]>();
+  for (const [orderId, at] of sentAt) {
+    const second = Math.floor((at - start) / 1000) + 1;
+    bySecond.set(second, [...(bySecond.get(second) ?? []), (allocatedAt.get(orderId) as number) - at]);
+  }
+  console.log(
+    `  p50 by second sent: ${[...bySecond]
+      .map(
+        ([second, values]) =>
+          `${second}s:${percentile(
+            [...values].sort((a, b) => a - b),
+            50,
+          ).toFixed(0)}`,
+      )
+      .join(' ')} ms`,
+  );
   console.log(`  ${cpuLine(cpu)}; ${perOrderLine(cpu, total)}`);
   return result;
 }
