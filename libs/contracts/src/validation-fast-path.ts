@@ -30,7 +30,8 @@ interface PropertyPlan {
   readonly name: string;
   readonly skipWhenAbsent: ((object: JsonObject, value: unknown) => boolean) | undefined;
   readonly checks: readonly ConstraintCheck[];
-  readonly itemClass: ValidatedClass | undefined;
+  /** The compiled check of the items of an array of a class, looked up once here, not per message. */
+  readonly itemCheck: CompiledClassCheck | undefined;
 }
 
 const compiled = new WeakMap<ValidatedClass, { whitelist: boolean; check: CompiledClassCheck | null }>();
@@ -46,15 +47,19 @@ function compileConstraint(storage: MetadataStorage, metadata: ValidationMetadat
   }
   const instances = constraints.map((constraint) => constraint.instance);
   const each = metadata.each;
+  // One arguments object per rule, refilled per call: the checks run synchronously, one at a time,
+  // and this runs for every property of every message.
+  const args: ValidationArguments = {
+    value: undefined,
+    constraints: metadata.constraints,
+    targetName: '',
+    object: {},
+    property: metadata.propertyName,
+  };
   // Anything but `true` (a promise from an async rule included) falls back to class-validator.
   return (value, object) => {
-    const args: ValidationArguments = {
-      value,
-      constraints: metadata.constraints,
-      targetName: '',
-      object,
-      property: metadata.propertyName,
-    };
+    args.value = value;
+    args.object = object;
     for (const instance of instances) {
       if (each && Array.isArray(value)) {
         for (const item of value as unknown[]) {
@@ -78,15 +83,17 @@ function compileProperty(
   whitelist: boolean,
 ): PropertyPlan | null {
   let skipWhenAbsent: PropertyPlan['skipWhenAbsent'];
-  let itemClass: ValidatedClass | undefined;
+  let itemCheck: CompiledClassCheck | undefined;
   const checks: ConstraintCheck[] = [];
   for (const metadata of metadatas) {
     if (metadata.type === ValidationTypes.CONDITIONAL_VALIDATION) {
       const condition = metadata.constraints[0] as (object: JsonObject, value: unknown) => boolean;
       skipWhenAbsent = (object, value) => !condition(object, value);
     } else if (metadata.type === ValidationTypes.NESTED_VALIDATION) {
-      itemClass = itemClassOf(dataClass, name);
-      if (!itemClass || !metadata.each || compileClassCheck(itemClass, whitelist) === null) {
+      const itemClass = itemClassOf(dataClass, name);
+      itemCheck =
+        itemClass && metadata.each ? (compileClassCheck(itemClass, whitelist) ?? undefined) : undefined;
+      if (itemCheck === undefined) {
         return null;
       }
     } else if (
@@ -102,18 +109,14 @@ function compileProperty(
       return null; // promise validation or a type this compiler does not know
     }
   }
-  return { name, skipWhenAbsent, checks, itemClass };
+  return { name, skipWhenAbsent, checks, itemCheck };
 }
 
-function acceptsItems(plan: PropertyPlan, value: unknown, whitelist: boolean): boolean {
-  if (plan.itemClass === undefined) {
+function acceptsItems({ itemCheck }: PropertyPlan, value: unknown): boolean {
+  if (itemCheck === undefined) {
     return true;
   }
   if (!Array.isArray(value)) {
-    return false;
-  }
-  const itemCheck = compileClassCheck(plan.itemClass, whitelist);
-  if (itemCheck === null) {
     return false;
   }
   for (const item of value as unknown[]) {
@@ -130,8 +133,8 @@ function build(
   whitelist: boolean,
 ): CompiledClassCheck {
   const known = new Set(plans.map((plan) => plan.name));
-  const itemClasses = new Map(
-    plans.flatMap((plan) => (plan.itemClass ? [[plan.name, plan.itemClass] as const] : [])),
+  const itemChecks = new Map(
+    plans.flatMap((plan) => (plan.itemCheck ? [[plan.name, plan.itemCheck] as const] : [])),
   );
   const accepts = (plain: JsonObject): boolean => {
     if (whitelist) {
@@ -151,7 +154,7 @@ function build(
           return false;
         }
       }
-      if (!acceptsItems(plan, value, whitelist)) {
+      if (!acceptsItems(plan, value)) {
         return false;
       }
     }
@@ -162,11 +165,11 @@ function build(
     // Instances get the sender's keys, as plainToInstance does; the class has no index signature.
     const target = instance as unknown as JsonObject;
     for (const key of Object.keys(plain)) {
-      const itemClass = itemClasses.get(key);
+      const itemCheck = itemChecks.get(key);
       const value = plain[key];
       target[key] =
-        itemClass && Array.isArray(value)
-          ? value.map((item: JsonObject) => compileClassCheck(itemClass, whitelist)?.instantiate(item))
+        itemCheck && Array.isArray(value)
+          ? value.map((item: JsonObject) => itemCheck.instantiate(item))
           : value;
     }
     return instance;

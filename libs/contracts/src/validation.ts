@@ -97,15 +97,19 @@ function isJsonObject(value: unknown): value is JsonObject {
  */
 export const MAX_EVENT_DEPTH = 32;
 
-/** Whether `value` nests deeper than `limit`, found without recursion. */
+/**
+ * Whether `value` nests deeper than `limit`. Recursive, but never deeper than `limit` itself: it
+ * stops descending there, so a hostile document cannot overflow the stack.
+ */
 function nestsDeeperThan(value: unknown, limit: number): boolean {
-  const pending: [unknown, number][] = [[value, 0]];
-  while (pending.length > 0) {
-    const [current, depth] = pending.pop() as [unknown, number];
-    if (typeof current !== 'object' || current === null) continue;
-    if (depth + 1 > limit) return true;
-    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) if (nestsDeeperThan(item, limit - 1)) return true;
+    return false;
   }
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object)) if (nestsDeeperThan(object[key], limit - 1)) return true;
   return false;
 }
 

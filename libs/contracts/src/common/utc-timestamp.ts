@@ -14,8 +14,11 @@ export type UtcTimestamp = string;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** The number the ASCII digits at `start` spell (the pattern has checked they are digits). */
 function digits(text: string, start: number, length: number): number {
-  return Number(text.slice(start, start + length));
+  let number = 0;
+  for (let i = start; i < start + length; i++) number = number * 10 + text.charCodeAt(i) - 48;
+  return number;
 }
 
 function daysInMonth(year: number, month: number): number {
