@@ -6,6 +6,20 @@ const ROOT = join(__dirname, '..', '..');
 const MAX_RESTART_DELAY_MS = 30_000;
 /** A child that stayed up this long is healthy again: its next crash restarts it at once. */
 const HEALTHY_AFTER_MS = 60_000;
+/**
+ * The young generation's semi-space, in MB (V8's default is 16). The services allocate short-lived
+ * objects per message; a larger nursery scavenges less often. bench:orders, two runs each: 773/713
+ * orders/s and 1.49/1.62 ms of service CPU per order with 32, 684/676 and 1.69/1.70 ms without.
+ * The Docker image sets the same through NODE_OPTIONS; a NODE_OPTIONS that sets it wins here too.
+ */
+export const SERVICE_SEMI_SPACE_MB = 32;
+
+/** Node flags for a service: the semi-space size unless NODE_OPTIONS already chooses one. */
+export function serviceNodeFlags(nodeOptions: string | undefined): string[] {
+  return (nodeOptions ?? '').includes('--max-semi-space-size')
+    ? []
+    : [`--max-semi-space-size=${SERVICE_SEMI_SPACE_MB}`];
+}
 
 /** One opsline service as a supervised child process: restarted with backoff when it dies. */
 export class ServiceProcess {
@@ -29,9 +43,11 @@ export class ServiceProcess {
 
   start(): void {
     this.startedAt = Date.now();
+    const env: NodeJS.ProcessEnv = { ...process.env, ...this.env, PORT: String(this.port) };
     const child = spawn(
       process.execPath,
       [
+        ...serviceNodeFlags(env.NODE_OPTIONS),
         '-r',
         'ts-node/register/transpile-only',
         '-r',
@@ -40,7 +56,7 @@ export class ServiceProcess {
       ],
       {
         cwd: ROOT,
-        env: { ...process.env, ...this.env, PORT: String(this.port) },
+        env,
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
