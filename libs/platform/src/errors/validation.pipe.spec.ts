@@ -1,0 +1,61 @@
+import type { ArgumentMetadata } from '@nestjs/common';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { RequestValidationError } from './domain-error';
+import { createPlatformValidationPipe, VALIDATED_QUERIES_PER_DTO } from './validation.pipe';
+
+let checks = 0;
+
+class PageQuery {
+  @Matches(/^\d+$/, {
+    // counts how often class-validator ran this rule
+    message: () => `${++checks && 'page'} must be digits`,
+  })
+  page!: string;
+
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: string;
+}
+
+const asQuery: ArgumentMetadata = { type: 'query', metatype: PageQuery };
+const asBody: ArgumentMetadata = { type: 'body', metatype: PageQuery };
+
+describe('the platform validation pipe', () => {
+  const pipe = createPlatformValidationPipe();
+
+  it('validates a query into its DTO and gives each request its own copy', async () => {
+    const first = (await pipe.transform({ page: '2', order: 'asc' }, asQuery)) as PageQuery;
+    const second = (await pipe.transform({ page: '2', order: 'asc' }, asQuery)) as PageQuery;
+    expect(first).toBeInstanceOf(PageQuery);
+    expect(second).toBeInstanceOf(PageQuery);
+    expect(second).toEqual({ page: '2', order: 'asc' });
+    expect(second).not.toBe(first);
+    first.page = '99';
+    expect(((await pipe.transform({ page: '2', order: 'asc' }, asQuery)) as PageQuery).page).toBe('2');
+  });
+
+  it('strips undecorated properties, remembered or not', async () => {
+    for (let i = 0; i < 2; i++)
+      expect(await pipe.transform({ page: '3', extra: 'x' }, asQuery)).toEqual({ page: '3' });
+  });
+
+  it('refuses a bad query every time it is asked, naming the field', async () => {
+    checks = 0;
+    for (let i = 0; i < 2; i++) {
+      const refusal = pipe.transform({ page: 'two' }, asQuery);
+      await expect(refusal).rejects.toBeInstanceOf(RequestValidationError);
+      await expect(refusal).rejects.toMatchObject({ fields: [expect.objectContaining({ field: 'page' })] });
+    }
+    expect(checks).toBeGreaterThanOrEqual(2);
+  });
+
+  it('validates bodies every time', async () => {
+    await expect(pipe.transform({ page: 'x' }, asBody)).rejects.toBeInstanceOf(RequestValidationError);
+    expect(await pipe.transform({ page: '1' }, asBody)).toEqual({ page: '1' });
+  });
+
+  it('still answers after more distinct queries than it keeps', async () => {
+    for (let i = 0; i <= VALIDATED_QUERIES_PER_DTO + 1; i++)
+      expect(await pipe.transform({ page: String(i) }, asQuery)).toEqual({ page: String(i) });
+  });
+});
