@@ -33,6 +33,7 @@ import {
   ORDERS_ORDER_PLACED_V1,
   OrdersOrderPlacedV1,
 } from '@opsline/contracts';
+import { eventHeaders } from '@opsline/messaging';
 import { createTestDatabase } from '@opsline/persistence/testing';
 import { spawnBroker } from '../../../libs/kafka-broker/bench/broker-process';
 import { CpuMeter, cpuLine } from '../../../libs/messaging/bench/cpu-meter';
@@ -87,8 +88,9 @@ async function waitUntil(what: string, check: () => Promise<boolean>, intervalMs
   }
 }
 
+/** As the services' outbox relays publish a domain event: keyed by subject, with its headers. */
 function messageOf({ event }: TopicEvent): Message {
-  return { key: event.subject, value: Buffer.from(JSON.stringify(event)) };
+  return { key: event.subject, value: Buffer.from(JSON.stringify(event)), headers: eventHeaders(event.type) };
 }
 
 /** The first `count` events of the seeded scenario (each aggregate in its order). */

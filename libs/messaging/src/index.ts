@@ -1,4 +1,5 @@
 export * from './messaging-tables';
+export * from './event-headers';
 export * from './messaging-logger';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';

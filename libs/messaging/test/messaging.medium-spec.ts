@@ -7,6 +7,7 @@ import { parseCloudEventBytes } from '@opsline/contracts';
 import { createTestDatabase, MigratedTestDatabase } from '@opsline/persistence/testing';
 import { BrokerFixture, startTestBroker, waitFor } from '../../kafka-broker/test/broker-fixture';
 import { BatchConsumer } from '../src/consumer/batch-consumer';
+import { eventHeaders } from '../src/event-headers';
 import { ConsumedEvent, EventHandlerFn, EventParser } from '../src/consumer/consumed-event';
 import { DeadLetterHeader, DeadLetterPublisher } from '../src/consumer/dead-letter-publisher';
 import { silentMessagingLogger } from '../src/messaging-logger';
@@ -122,6 +123,9 @@ describe('transactional outbox', () => {
     ]);
     expect(new Set(records.map((r) => r.partition)).size).toBe(1);
     expect(String(records[0].message.headers?.['content-type'])).toBe('application/cloudevents+json');
+    expect(records.map((r) => String(r.message.headers?.ce_type))).toEqual(
+      records.map((r) => (JSON.parse(String(r.message.value)) as { type: string }).type),
+    );
     const pending: { n: string }[] = await db.dataSource.query(
       `SELECT count(*) AS n FROM ${TEST_SCHEMA}.outbox WHERE published_at IS NULL`,
     );
@@ -253,6 +257,39 @@ describe('batch consumer with inbox and dead letters', () => {
     expect(headers.map((h) => String(h[DeadLetterHeader.sourceTopic]))).toEqual([topic, topic]);
     expect(headers.map((h) => String(h[DeadLetterHeader.sourceOffset]))).toEqual(['0', '1']);
     expect(String(headers[1][DeadLetterHeader.error])).toContain('data.lines');
+  });
+
+  it('passes over a type it does not handle, named in the ce_type header, without reading it', async () => {
+    const topic = 'typed-headers';
+    const placed = (id: string) => JSON.stringify(orderPlaced(`ORD-${id}`, id));
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        // Not handled here and not even JSON: passed over, not dead-lettered (a group handling the type would).
+        { key: 'ORD-T', value: '{not json', headers: eventHeaders('opsline.order.cancelled.v1') },
+        // Handled, named in the header: read and applied.
+        { key: 'ORD-T', value: placed('typed-1'), headers: eventHeaders('opsline.order.placed.v1') },
+        // No header: read as before, so an unparseable value is still dead-lettered.
+        { key: 'ORD-T', value: '{also not json' },
+        { key: 'ORD-T', value: placed('typed-2') },
+      ],
+    });
+    const consumer = await runConsumer(topic, recordApplied);
+    await waitFor('the last event applied', async () =>
+      (await appliedCount('evt-typed-2')) === 1 ? true : undefined,
+    );
+    const dead = await readTopic(`${topic}.dlq`, 1);
+    await consumer.stop();
+    const admin = kafka.admin();
+    await admin.connect();
+    const deadOffsets = await admin.fetchTopicOffsets(`${topic}.dlq`);
+    await admin.disconnect();
+
+    expect(await appliedCount('evt-typed-1')).toBe(1);
+    expect(deadOffsets.reduce((sum, { high }) => sum + Number(high), 0)).toBe(1);
+    expect(dead.map((d) => String(d.message.value))).toEqual(['{also not json']);
+    expect(dead.map((d) => String(d.message.headers?.[DeadLetterHeader.sourceOffset]))).toEqual(['2']);
   });
 
   it('retries a throwing handler with backoff, then dead-letters the event and applies the next one', async () => {

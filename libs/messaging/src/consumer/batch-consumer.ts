@@ -1,5 +1,6 @@
 import { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { EVENT_TYPE_HEADER } from '../event-headers';
 import { MessagingLogger } from '../messaging-logger';
 import {
   ConsumedEvent,
@@ -43,6 +44,7 @@ export interface BatchConsumerOptions {
   readonly onLag?: (topic: string, partition: number, lag: number) => void;
 }
 
+/** A message as the consumer read it: an event, a reason it is invalid, or neither (not handled here). */
 type Parsed = { message: KafkaMessage; event: ConsumedEvent | null; invalid: string | null };
 type BatchSegment = {
   handler: EventBatchHandlerFn;
@@ -108,6 +110,10 @@ export class BatchConsumer {
   on: Consumer['on'] = (...args) => this.consumer.on(...args);
 
   private parse(message: KafkaMessage): Parsed {
+    // A type this consumer has no handler for is passed over unread: validating it would cost as
+    // much as applying, and a group that handles the type dead-letters it if it is invalid.
+    const namedType = headerText(message.headers?.[EVENT_TYPE_HEADER]);
+    if (namedType !== undefined && !this.handles(namedType)) return { message, event: null, invalid: null };
     if (message.value === null) return { message, event: null, invalid: 'record has no value' };
     const parsed = this.options.parse(message.value);
     return parsed.ok
@@ -190,7 +196,7 @@ export class BatchConsumer {
   }
 
   private async applyInTransaction(batch: Batch, run: Parsed[]): Promise<void> {
-    const handled = run.filter((item) => this.handles((item.event as ConsumedEvent).type));
+    const handled = run.filter((item) => item.event !== null && this.handles(item.event.type));
     if (handled.length === 0) return;
     await this.options.dataSource.transaction(async (manager) => {
       const fresh = await this.inbox.claim(
@@ -307,4 +313,10 @@ function uniqueById(items: Parsed[]): Parsed[] {
     seen.add(id);
     return true;
   });
+}
+
+/** A header's value as text (kafkajs gives a Buffer, a string, or several of them). */
+function headerText(value: Buffer | string | (Buffer | string)[] | undefined): string | undefined {
+  if (value === undefined || Array.isArray(value)) return undefined;
+  return typeof value === 'string' ? value : value.toString('utf8');
 }

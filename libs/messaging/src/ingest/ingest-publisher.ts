@@ -1,4 +1,5 @@
 import { Producer } from 'kafkajs';
+import { eventHeaders } from '../event-headers';
 import { OutgoingEvent } from '../outbox/outbox';
 
 /**
@@ -16,7 +17,7 @@ export class IngestPublisher {
       messages: events.map((event) => ({
         key: event.subject,
         value: JSON.stringify(event),
-        headers: { 'content-type': 'application/cloudevents+json' },
+        headers: eventHeaders(event.type),
       })),
     });
   }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { eventHeaders } from '../event-headers';
 
 /** A CloudEvent as it goes on the wire: the fields the relay needs are read from it. */
 export interface OutgoingEvent {
@@ -14,8 +15,6 @@ export interface OutboxEntry {
   readonly event: OutgoingEvent;
   readonly headers?: Readonly<Record<string, string>>;
 }
-
-const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
 
 /**
  * Writes outgoing events into the service's outbox table inside the caller's transaction, so that
@@ -38,7 +37,7 @@ export class Outbox {
       ids.push(event.id);
       types.push(event.type);
       payloads.push(Buffer.from(JSON.stringify(event)));
-      headers.push(JSON.stringify({ 'content-type': CLOUDEVENTS_CONTENT_TYPE, ...extra }));
+      headers.push(JSON.stringify({ ...eventHeaders(event.type), ...extra }));
     }
     await manager.query(
       `INSERT INTO "${this.schema}".outbox (topic, message_key, event_id, event_type, payload, headers)
