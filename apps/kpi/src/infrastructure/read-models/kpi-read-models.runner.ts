@@ -237,8 +237,9 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
 
   /**
    * The switch. The new tables are analyzed, then the live consumer stops (finishing and committing
-   * its batch), so the old change log is final; then one transaction copies it into the new version (same ids, replacing the
-   * rebuild's own replay of history), appends the `rebuilt` marker, and makes the new version live.
+   * its batch), so the old change log is final; then one transaction copies it into the new version
+   * (same ids, replacing the rebuild's own replay of history), appends the `rebuilt` marker, and
+   * makes the new version live.
    */
   private async switchTo(version: ReadModelVersion): Promise<void> {
     if (this.stopping || this.rebuild === null) return;
