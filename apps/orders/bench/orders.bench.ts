@@ -401,7 +401,9 @@ async function latency(
   const bySecond = new Map<number, number[]>();
   for (const [orderId, at] of sentAt) {
     const second = Math.floor((at - start) / 1000) + 1;
-    bySecond.set(second, [...(bySecond.get(second) ?? []), (allocatedAt.get(orderId) as number) - at]);
+    let values = bySecond.get(second);
+    if (values === undefined) bySecond.set(second, (values = []));
+    values.push((allocatedAt.get(orderId) as number) - at);
   }
   console.log(
     `  p50 by second sent: ${[...bySecond]
