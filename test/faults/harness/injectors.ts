@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 import { ScenarioEvent } from '../../../apps/kpi/test/oracle/scenario';
 import { FaultSystem, ServiceName, sleep } from './fault-system';
 import { ROOT } from './managed-process';
@@ -27,6 +28,9 @@ export async function killBetweenCommitAndPublish(system: FaultSystem, maxTries 
   return system.withDatabase(async (client) => {
     for (let attempt = 0; attempt < maxTries; attempt++) {
       orders.signal('SIGSTOP');
+      // a statement sent just before the freeze still runs to its end (the relay's mark-published
+      // among them), so the outbox is looked at once none of the frozen process's statements runs
+      await untilIdle(client, 'orders');
       const { rows } = await client.query<{ pending: number }>(
         `SELECT count(*)::int AS pending FROM orders.outbox WHERE published_at IS NULL`,
       );
@@ -43,6 +47,19 @@ export async function killBetweenCommitAndPublish(system: FaultSystem, maxTries 
     }
     throw new Error(`the orders outbox never held unpublished rows in ${maxTries} looks`);
   });
+}
+
+async function untilIdle(client: Client, applicationName: string, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { rows } = await client.query<{ running: number }>(
+      `SELECT count(*)::int AS running FROM pg_stat_activity
+       WHERE application_name = $1 AND state = 'active' AND pid <> pg_backend_pid()`,
+      [applicationName],
+    );
+    if (rows[0].running === 0) return;
+    await sleep(5);
+  }
 }
 
 /**
