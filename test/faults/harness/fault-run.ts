@@ -125,6 +125,13 @@ export class FaultRun {
   ): Promise<Comparison> {
     const comparison = await waitForKpis(this.kpiPort, events, CONVERGE_TIMEOUT_MS);
     const passed = comparison.differences.length === 0 && problems.length === 0;
+    if (!passed) {
+      const state = await this.system.consumerState().catch((error: Error) => error.message);
+      console.error(
+        `${scenario} failed:\n${[...comparison.differences.slice(0, 10), ...problems].join('\n')}\n` +
+          `${state}\n${this.system.lastLines()}`,
+      );
+    }
     recordResult({
       scenario,
       eventsIn: comparison.eventsIn,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { ALL_TOPICS, deadLetterTopic } from '@opsline/contracts';
+import { ALL_TOPICS, DEAD_LETTER_SUFFIX, deadLetterTopic } from '@opsline/contracts';
 import { RunningEmbeddedPostgres, silentLogger, startEmbeddedPostgres } from '@opsline/persistence';
 import { createTestDatabase, TestDatabase } from '@opsline/persistence/testing';
 import { ManagedProcess, ROOT } from './managed-process';
@@ -193,6 +193,39 @@ export class FaultSystem {
       timeoutMs,
       500,
     );
+  }
+
+  /**
+   * What a failed comparison needs to be understood: each consumer group's records not yet committed
+   * per topic, and every dead-letter topic holding records.
+   */
+  async consumerState(): Promise<string> {
+    return this.withAdmin(async (admin) => {
+      const lines: string[] = [];
+      const topics = (await admin.listTopics()).sort();
+      const ends = new Map<string, number>();
+      for (const topic of topics) {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        ends.set(
+          topic,
+          offsets.reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0),
+        );
+        if (topic.endsWith(DEAD_LETTER_SUFFIX) && (ends.get(topic) ?? 0) > 0)
+          lines.push(`dead letters: ${topic} holds ${ends.get(topic)}`);
+      }
+      const { groups } = await admin.listGroups();
+      for (const { groupId } of groups) {
+        for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+          const offsets = await admin.fetchTopicOffsets(topic);
+          const behind = offsets.reduce((sum, { partition, high }) => {
+            const at = Number(partitions.find((p) => p.partition === partition)?.offset ?? '-1');
+            return sum + Math.max(0, Number(high) - Math.max(at, 0));
+          }, 0);
+          if (behind > 0) lines.push(`group ${groupId}: ${behind} record(s) of ${topic} not committed`);
+        }
+      }
+      return lines.length === 0 ? 'every group caught up; no dead letters' : lines.join('\n');
+    });
   }
 
   /** Starts the broker process again on the same port and data dir, and waits until it answers. */
