@@ -25,6 +25,11 @@ describe('isTransientError', () => {
       ),
     ],
     ['a query on a released runner', new Error('Query runner already released. Cannot run queries anymore.')],
+    [
+      'a pooled connection the server ended before its first statement',
+      new Error('Client has encountered a connection error and is not queryable'),
+    ],
+    ['a connection closed under a transaction', new Error('Client was closed and is not queryable')],
   ])('treats %s as transient', (_name, error) => {
     expect(isTransientError(error)).toBe(true);
   });

@@ -13,9 +13,11 @@ const TRANSIENT_NODE_CODES = new Set([
   'EAI_AGAIN',
 ]);
 // TypeORM's "Query runner already released" and "Database connection provided by a query runner was
-// already released" come from a transaction whose session the server ended under it.
+// already released" come from a transaction whose session the server ended under it; pg's "Client
+// has encountered a connection error and is not queryable" from a pooled connection the server ended
+// between the pool handing it out and its first statement (the transaction's very first error).
 const TRANSIENT_MESSAGES =
-  /Connection terminated|connection is closed|timeout exceeded when trying to connect|runner (was )?already released/i;
+  /Connection terminated|connection is closed|timeout exceeded when trying to connect|runner (was )?already released|is not queryable/i;
 
 export function isTransientError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
