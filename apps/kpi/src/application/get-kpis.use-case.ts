@@ -59,15 +59,19 @@ export class GetKpisUseCase {
 
   /**
    * The answer for the HTTP API: shared with identical questions asked within
-   * {@link KPI_ANSWER_MAX_AGE_MS} (see `RecentAnswers`); `computedAt` says how old it is.
+   * {@link KPI_ANSWER_MAX_AGE_MS} (see `RecentAnswers`); `computedAt` says how old it is. After a
+   * rebuild's switch the previous version's answer is served until the new version's is in.
    */
   async answer(query: KpiQuery): Promise<KpiAnswer> {
-    const key = JSON.stringify([this.live.tables.schema, query]);
-    const { value, startedAt } = await this.recent.get(key, async () => {
-      // read first: whatever it names is committed, so the report computed next includes it
-      const newestEventTime = await this.lookups.newestEventTime();
-      return { report: await this.execute(query), newestEventTime };
-    });
+    const { value, startedAt } = await this.recent.get(
+      JSON.stringify(query),
+      async () => {
+        // read first: whatever it names is committed, so the report computed next includes it
+        const newestEventTime = await this.lookups.newestEventTime();
+        return { report: await this.execute(query), newestEventTime };
+      },
+      this.live.tables.schema,
+    );
     return { ...value, computedAt: new Date(startedAt).toISOString() };
   }
 

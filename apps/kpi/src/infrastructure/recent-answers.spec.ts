@@ -38,6 +38,17 @@ describe('RecentAnswers', () => {
     expect(computed).toBe(2);
   });
 
+  it("treats an answer computed from another edition as old: served while the new edition's is computed", async () => {
+    const answers = new RecentAnswers<string>(250, 10, () => clock);
+    await answers.get('q', async () => 'from v1', 'v1');
+    let finish: (value: string) => void = () => undefined;
+    const slow = () => new Promise<string>((resolve) => (finish = resolve));
+    expect((await answers.get('q', slow, 'v2')).value).toBe('from v1');
+    finish('from v2');
+    await settle();
+    expect((await answers.get('q', async () => 'recomputed', 'v2')).value).toBe('from v2');
+  });
+
   it('keeps different questions apart', async () => {
     const answers = new RecentAnswers<string>(250, 10, () => clock);
     expect((await answers.get('a', async () => 'A')).value).toBe('A');

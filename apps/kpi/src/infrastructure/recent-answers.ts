@@ -7,6 +7,8 @@ export interface DatedAnswer<T> {
 interface Entry<T> {
   answer: Promise<DatedAnswer<T>>;
   startedAt: number;
+  /** What the answer was computed from (see `get`). */
+  edition: string;
   refreshing: boolean;
 }
 
@@ -16,6 +18,10 @@ interface Entry<T> {
  * answer older than that is recomputed once; while the new one is computed, askers get the previous
  * one (stale by at most `maxAgeMs` plus one computation), so no request waits behind a slow query
  * once the question has been answered. A failed computation is forgotten, not served.
+ *
+ * An answer computed from another `edition` of the data (the KPI read model before a rebuild's
+ * switch) counts as old whatever its age: it is served while the current edition's is computed, so
+ * a switch does not make every asker wait for a cold answer at once.
  */
 export class RecentAnswers<T> {
   private readonly entries = new Map<string, Entry<T>>();
@@ -26,16 +32,18 @@ export class RecentAnswers<T> {
     private readonly now: () => number = Date.now,
   ) {}
 
-  get(key: string, compute: () => Promise<T>): Promise<DatedAnswer<T>> {
+  get(key: string, compute: () => Promise<T>, edition = ''): Promise<DatedAnswer<T>> {
     const entry = this.entries.get(key);
-    if (entry === undefined) return this.start(key, compute).answer;
-    if (this.now() - entry.startedAt <= this.maxAgeMs || entry.refreshing) return entry.answer;
+    if (entry === undefined) return this.start(key, compute, edition).answer;
+    const recent = this.now() - entry.startedAt <= this.maxAgeMs && entry.edition === edition;
+    if (recent || entry.refreshing) return entry.answer;
     entry.refreshing = true;
     const startedAt = this.now();
     compute().then(
       (value) => {
         entry.answer = Promise.resolve({ value, startedAt });
         entry.startedAt = startedAt;
+        entry.edition = edition;
         entry.refreshing = false;
       },
       () => {
@@ -45,12 +53,13 @@ export class RecentAnswers<T> {
     return entry.answer;
   }
 
-  private start(key: string, compute: () => Promise<T>): Entry<T> {
+  private start(key: string, compute: () => Promise<T>, edition: string): Entry<T> {
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     const startedAt = this.now();
     const entry: Entry<T> = {
       answer: compute().then((value) => ({ value, startedAt })),
       startedAt,
+      edition,
       refreshing: false,
     };
     entry.answer.catch(() => {
