@@ -1,3 +1,10 @@
+import {
+  ORDERS_ORDER_ALLOCATED_V1,
+  ORDERS_ORDER_BACKORDERED_V1,
+  ORDERS_ORDER_PARTIALLY_SHIPPED_V1,
+  ORDERS_ORDER_SHIPPED_AFTER_CANCELLATION_V1,
+  ORDERS_ORDER_SHIPPED_V1,
+} from '@opsline/contracts';
 import type { ConsumedEvent } from '@opsline/messaging';
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '../domain/alerts/alert';
@@ -17,6 +24,19 @@ interface ShipmentData {
   readonly shipmentWarehouseId: string;
   readonly shippedAt: string;
 }
+
+/** The `opsline.orders` types that say where an order was allocated. */
+const ALLOCATION_TYPES: ReadonlySet<string> = new Set([
+  ORDERS_ORDER_ALLOCATED_V1,
+  ORDERS_ORDER_BACKORDERED_V1,
+]);
+/** The `opsline.orders` types the feed monitor reads: the allocations, and those that record a shipment. */
+export const ALERT_ORDER_EVENT_TYPES: readonly string[] = [
+  ...ALLOCATION_TYPES,
+  ORDERS_ORDER_PARTIALLY_SHIPPED_V1,
+  ORDERS_ORDER_SHIPPED_V1,
+  ORDERS_ORDER_SHIPPED_AFTER_CANCELLATION_V1,
+];
 
 /**
  * Records what the warehouse-feed alerts need, in the consumer's transaction: when each warehouse was
@@ -42,28 +62,29 @@ export class RecordAlertFeedsUseCase {
     );
   }
 
-  async ordersAllocated(manager: EntityManager, events: readonly ConsumedEvent[]): Promise<void> {
-    await this.alerts.recordAllocations(
-      manager,
-      events.map((event) => {
+  /**
+   * Allocations (`order-allocated`, `order-backordered`) and shipments (the shipped types) of a run
+   * of `opsline.orders` events, in one statement each: the topic interleaves the types, and a call
+   * per type segment cost a statement per few events.
+   */
+  async orderEventsRecorded(manager: EntityManager, events: readonly ConsumedEvent[]): Promise<void> {
+    const allocations: { orderId: string; warehouseId: string }[] = [];
+    const shipments: { orderId: string; shipmentId: string; warehouseId: string; shippedAt: string }[] = [];
+    for (const event of events) {
+      if (ALLOCATION_TYPES.has(event.type)) {
         const data = event.data as AllocationData;
-        return { orderId: data.orderId, warehouseId: data.allocationWarehouseId };
-      }),
-    );
-  }
-
-  async shipmentsRecorded(manager: EntityManager, events: readonly ConsumedEvent[]): Promise<void> {
-    await this.alerts.recordShipments(
-      manager,
-      events.map((event) => {
+        allocations.push({ orderId: data.orderId, warehouseId: data.allocationWarehouseId });
+      } else {
         const data = event.data as ShipmentData;
-        return {
+        shipments.push({
           orderId: data.orderId,
           shipmentId: data.shipmentId,
           warehouseId: data.shipmentWarehouseId,
           shippedAt: data.shippedAt,
-        };
-      }),
-    );
+        });
+      }
+    }
+    await this.alerts.recordAllocations(manager, allocations);
+    await this.alerts.recordShipments(manager, shipments);
   }
 }

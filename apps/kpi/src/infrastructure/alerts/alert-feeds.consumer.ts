@@ -6,22 +6,16 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  INGEST_TOPIC_EVENT_TYPES,
-  INGEST_WAREHOUSE_TOPIC,
-  ORDERS_ORDER_ALLOCATED_V1,
-  ORDERS_ORDER_BACKORDERED_V1,
-  ORDERS_ORDER_PARTIALLY_SHIPPED_V1,
-  ORDERS_ORDER_SHIPPED_AFTER_CANCELLATION_V1,
-  ORDERS_ORDER_SHIPPED_V1,
-  ORDERS_TOPIC,
-} from '@opsline/contracts';
+import { INGEST_TOPIC_EVENT_TYPES, INGEST_WAREHOUSE_TOPIC, ORDERS_TOPIC } from '@opsline/contracts';
 import { BatchConsumer, EventBatchHandlerFn, KAFKA_CLIENT, KAFKA_PRODUCER } from '@opsline/messaging';
 import { PlatformMetrics } from '@opsline/platform';
 import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ALERT_CLOCK } from '../../application/evaluate-alerts.use-case';
-import { RecordAlertFeedsUseCase } from '../../application/record-alert-feeds.use-case';
+import {
+  ALERT_ORDER_EVENT_TYPES,
+  RecordAlertFeedsUseCase,
+} from '../../application/record-alert-feeds.use-case';
 import type { Clock } from '../../domain/alerts/alert';
 import { kpiBatchConsumer } from '../kpi-batch-consumer';
 import { KPI_SCHEMA } from '../kpi-tables';
@@ -50,8 +44,9 @@ export class AlertFeedsConsumer implements OnApplicationBootstrap, BeforeApplica
   async onApplicationBootstrap(): Promise<void> {
     const record = new RecordAlertFeedsUseCase(this.alerts, this.clock);
     const heard: EventBatchHandlerFn = (events, { manager }) => record.warehouseEventsHeard(manager, events);
-    const allocated: EventBatchHandlerFn = (events, { manager }) => record.ordersAllocated(manager, events);
-    const shipped: EventBatchHandlerFn = (events, { manager }) => record.shipmentsRecorded(manager, events);
+    // one function for every order type, so a run interleaving them is one call (see BatchConsumer)
+    const orderEvents: EventBatchHandlerFn = (events, { manager }) =>
+      record.orderEventsRecorded(manager, events);
     this.consumer = kpiBatchConsumer({
       kafka: this.kafka,
       producer: this.producer,
@@ -62,11 +57,7 @@ export class AlertFeedsConsumer implements OnApplicationBootstrap, BeforeApplica
       schema: KPI_SCHEMA,
       batchHandlers: new Map<string, EventBatchHandlerFn>([
         ...INGEST_TOPIC_EVENT_TYPES[INGEST_WAREHOUSE_TOPIC].map((type) => [type, heard] as const),
-        [ORDERS_ORDER_ALLOCATED_V1, allocated],
-        [ORDERS_ORDER_BACKORDERED_V1, allocated],
-        [ORDERS_ORDER_PARTIALLY_SHIPPED_V1, shipped],
-        [ORDERS_ORDER_SHIPPED_V1, shipped],
-        [ORDERS_ORDER_SHIPPED_AFTER_CANCELLATION_V1, shipped],
+        ...ALERT_ORDER_EVENT_TYPES.map((type) => [type, orderEvents] as const),
       ]),
     });
     await this.consumer.start();
