@@ -57,38 +57,6 @@ export class RecordKpiFactsUseCase {
     );
   }
 
-  async recordOrdersPlaced(
-    manager: EntityManager,
-    source: SourcePartition,
-    events: readonly ConsumedEvent[],
-  ): Promise<void> {
-    const projections = events.map((event) => projectOrderPlaced(event.data as OrdersOrderPlacedV1));
-    await this.facts.insertPlacedOrders(manager, projections);
-    await this.facts.recordApplied(
-      manager,
-      source,
-      'orders',
-      events.map((event) => event.time),
-      projections.map((p) => p.order.placedAt),
-    );
-  }
-
-  async recordOrderLifecycle(
-    manager: EntityManager,
-    source: SourcePartition,
-    events: readonly ConsumedEvent[],
-  ): Promise<void> {
-    const data = events.map((event) => event.data as OrderLifecycleData);
-    await this.facts.upsertOrderSnapshots(manager, data.map(projectOrderLifecycle));
-    await this.facts.recordApplied(
-      manager,
-      source,
-      'orders',
-      events.map((event) => event.time),
-      present(data.flatMap((d) => [d.placedAt, d.cancelledAt, d.lastShipmentAt, d.shippedAt])),
-    );
-  }
-
   async recordReturnEvents(
     manager: EntityManager,
     source: SourcePartition,
