@@ -34,6 +34,14 @@ export class KpiEnvironment extends DatabaseServiceEnvironment {
   @IsIntInRange(1_000, 24 * 3_600_000)
   KPI_RECONCILIATION_TIMEOUT_MS = 600_000;
 
+  /**
+   * How long `GET /kpis/stream` can be resumed from (`Last-Event-ID`): older entries of the change
+   * log are pruned, oldest first, by the projecting process (default 168 h = 7 days).
+   */
+  @Type(() => Number)
+  @IsIntInRange(1, 24 * 365)
+  KPI_CHANGE_LOG_RETENTION_HOURS = 168;
+
   /** An unshipped order raises `order-at-risk` this many hours before its promisedShipBy (default 4). */
   @Type(() => Number)
   @IsIntInRange(1, 24 * 30)

@@ -6,6 +6,10 @@ import { KpiAsOfUseCase } from './application/kpi-as-of.use-case';
 import { KpiChangeStreamUseCase } from './application/kpi-change-stream.use-case';
 import { KpiLookupsUseCase } from './application/kpi-lookups.use-case';
 import { ReconcileKpisUseCase } from './application/reconcile-kpis.use-case';
+import {
+  CHANGE_LOG_RETENTION_MS,
+  ChangeLogRetentionSweep,
+} from './infrastructure/change-log-retention.sweep';
 import { ConsumerLagReader } from './infrastructure/consumer-lag.reader';
 import { DashboardModule } from './infrastructure/dashboard/dashboard.module';
 import { KpiLookupRepository } from './infrastructure/kpi-lookup.repository';
@@ -83,6 +87,12 @@ export class KpiModule {
         ReconcileKpisUseCase,
         KpiReconciliationRunner,
         ...alertProviders(environment, options.clock),
+        {
+          provide: CHANGE_LOG_RETENTION_MS,
+          useValue: environment.KPI_CHANGE_LOG_RETENTION_HOURS * 3_600_000,
+        },
+        // the projecting process keeps the log (it writes it); an API-only one only reads it
+        ...(environment.KPI_ROLE === 'api' ? [] : [ChangeLogRetentionSweep]),
         {
           provide: KPI_RECONCILIATION_SETTINGS,
           useValue: {

@@ -5,6 +5,10 @@ import { computeKpisReference } from '../src/domain/kpi-reference';
 import { AggregateStream, inAggregateOrder, kpiScenario, shuffledWithDuplicates } from './kpi-scenario';
 import { AUTH, KpiStack, startKpiStack } from './kpi-stack';
 import { OrderStory } from '../src/domain/kpi.fixtures';
+import { DataSource } from 'typeorm';
+import { PRUNED_FACT } from '../src/application/kpi-change-stream.use-case';
+import { ChangeLogRetentionSweep } from '../src/infrastructure/change-log-retention.sweep';
+import { LiveKpiTables } from '../src/infrastructure/read-models/read-model-versions.repository';
 
 jest.setTimeout(180_000);
 
@@ -350,6 +354,49 @@ describe('GET /kpis/stream (Server-Sent Events)', () => {
       end: '2026-12-14T00:00:00.000Z',
       metrics: { ordersPlaced: 1, unitsOrdered: 4 },
     });
+  });
+
+  it('after retention pruned the changes a stream would resume from, says so (expired), then goes on', async () => {
+    const dataSource = canonical.app.get(DataSource);
+    const { changes } = canonical.app.get(LiveKpiTables).tables;
+    const ids = (await dataSource.query(`SELECT id FROM ${changes} ORDER BY id`)) as { id: string }[];
+    expect(ids.length).toBeGreaterThan(3);
+    // the oldest half was recorded long ago; the sweep (7 days' retention) prunes it
+    const through = Number(ids[Math.floor(ids.length / 2)].id);
+    await dataSource.query(`UPDATE ${changes} SET recorded_at = now() - interval '8 days' WHERE id <= $1`, [
+      through,
+    ]);
+    await canonical.app.get(ChangeLogRetentionSweep).runOnce();
+    const kept = (await dataSource.query(`SELECT id, fact FROM ${changes} WHERE id <= $1`, [through])) as {
+      id: string;
+      fact: string;
+    }[];
+    expect(kept).toEqual([{ id: String(through), fact: PRUNED_FACT }]);
+
+    const resumed = await readStream(
+      `${base}/kpis/stream?granularity=day`,
+      { ...AUTH, 'last-event-id': String(Number(ids[0].id)) },
+      (m) => m.length > 1,
+    );
+    expect(resumed[0]).toMatchObject({
+      id: String(through),
+      event: 'expired',
+      data: { id: through, expired: true },
+    });
+    expect(resumed[1].event).toBe('kpi-buckets');
+    expect(Number(resumed[1].id)).toBeGreaterThan(through);
+    // a stream already past the pruned changes misses nothing and hears nothing about them
+    const current = await readStream(
+      `${base}/kpis/stream?granularity=day`,
+      { ...AUTH, 'last-event-id': String(through) },
+      (m) => m.length > 0,
+    );
+    expect(current[0].event).toBe('kpi-buckets');
+    // a second sweep finds nothing older to prune
+    await canonical.app.get(ChangeLogRetentionSweep).runOnce();
+    expect(
+      await dataSource.query(`SELECT count(*)::int AS n FROM ${changes} WHERE id <= $1`, [through]),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('refuses a Last-Event-ID that is not an id', async () => {

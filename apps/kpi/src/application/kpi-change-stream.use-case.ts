@@ -34,6 +34,19 @@ export interface ReadModelsRebuilt {
   readonly schema: string;
 }
 
+/**
+ * The change log keeps `KPI_CHANGE_LOG_RETENTION_HOURS`; pruning leaves this marker with the id of the
+ * newest change it deleted. A stream resumed from before it gets an `expired` event: the changes
+ * since its `Last-Event-ID` are no longer known, so what it shows must be read again.
+ */
+export const PRUNED_FACT = 'pruned';
+
+/** The `expired` SSE message: changes after the client's `Last-Event-ID` up to `id` were pruned. */
+export interface ChangesExpired {
+  readonly id: number;
+  readonly expired: true;
+}
+
 const CHANGES_PER_MESSAGE = 500;
 const BUCKETS_PER_MESSAGE = 48;
 
@@ -70,12 +83,16 @@ export class KpiChangeStreamUseCase {
   }
 
   /** The next message after change `afterId`, or null when nothing changed since. */
-  async next(afterId: number, filter: KpiStreamFilter): Promise<ChangedBuckets | ReadModelsRebuilt | null> {
+  async next(
+    afterId: number,
+    filter: KpiStreamFilter,
+  ): Promise<ChangedBuckets | ReadModelsRebuilt | ChangesExpired | null> {
     const logged = await this.facts.changesAfter(this.dataSource.manager, afterId, CHANGES_PER_MESSAGE);
     if (logged.length === 0) return null;
     if (logged[0].fact === REBUILT_FACT)
       return { id: logged[0].id, rebuilt: true, schema: this.live.tables.schema };
-    const marker = logged.findIndex((change) => change.fact === REBUILT_FACT);
+    if (logged[0].fact === PRUNED_FACT) return { id: logged[0].id, expired: true };
+    const marker = logged.findIndex((change) => change.fact === REBUILT_FACT || change.fact === PRUNED_FACT);
     const changes = marker === -1 ? logged : logged.slice(0, marker);
     const keys = [
       ...new Set(

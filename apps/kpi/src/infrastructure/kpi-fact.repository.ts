@@ -293,6 +293,34 @@ export class KpiFactRepository {
     }));
   }
 
+  /**
+   * Deletes the oldest changes recorded before `cutoff`, at most `limit` of them, and leaves a
+   * `marker` row with the id of the newest one deleted, so a stream resumed from before it learns
+   * that changes are missing. Walks the log in id order from its start, so a run costs what it
+   * deletes, not the log's size. Returns the marker's id, or null when nothing was old enough.
+   */
+  async pruneChanges(
+    manager: EntityManager,
+    cutoff: string,
+    marker: string,
+    limit: number,
+  ): Promise<number | null> {
+    const rows = (await manager.query(
+      `SELECT max(id) AS through FROM (
+         SELECT id, fact, recorded_at FROM ${this.tables.changes} ORDER BY id LIMIT $2
+       ) oldest WHERE recorded_at < $1 AND fact <> $3`,
+      [cutoff, limit, marker],
+    )) as { through: string | null }[];
+    if (rows[0].through === null) return null;
+    const through = Number(rows[0].through);
+    await manager.query(`DELETE FROM ${this.tables.changes} WHERE id <= $1`, [through]);
+    await manager.query(`INSERT INTO ${this.tables.changes} (id, fact, bucket_times) VALUES ($1, $2, '{}')`, [
+      through,
+      marker,
+    ]);
+    return through;
+  }
+
   async newestChangeId(manager: EntityManager): Promise<number> {
     const rows = (await manager.query(`SELECT coalesce(max(id), 0) AS id FROM ${this.tables.changes}`)) as {
       id: string;

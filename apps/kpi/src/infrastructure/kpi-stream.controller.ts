@@ -26,7 +26,7 @@ export class KpiStreamController implements BeforeApplicationShutdown {
   @ApiOperation({
     summary: 'Server-Sent Events: each `kpi-buckets` event lists the changed buckets with their metrics now',
     description:
-      'The event id is the change-log id; reconnect with Last-Event-ID to receive every change after it. After a read-model rebuild switches, a `rebuilt` event (data: {id, rebuilt: true, schema}) says every bucket may have been recomputed; ids continue. Each alert raised or resolved after the stream opened is an `alert` event without an id (data: the alert with `transition` raised|resolved; only the warehouseId filter applies; after a reconnect, GET /alerts gives the current ones). A comment line is sent every 15 s to keep the connection open.',
+      'The event id is the change-log id; reconnect with Last-Event-ID to receive every change after it. After a read-model rebuild switches, a `rebuilt` event (data: {id, rebuilt: true, schema}) says every bucket may have been recomputed; ids continue. The change log keeps KPI_CHANGE_LOG_RETENTION_HOURS (default 7 days): resuming from an id older than that gives an `expired` event (data: {id, expired: true}) first, since the changes in between are no longer known; re-read what you show. Each alert raised or resolved after the stream opened is an `alert` event without an id (data: the alert with `transition` raised|resolved; only the warehouseId filter applies; after a reconnect, GET /alerts gives the current ones). A comment line is sent every 15 s to keep the connection open.',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
@@ -79,7 +79,7 @@ export class KpiStreamController implements BeforeApplicationShutdown {
           await new Promise((resolve) => setTimeout(resolve, POLL_MS));
           continue;
         }
-        const event = 'rebuilt' in message ? 'rebuilt' : 'kpi-buckets';
+        const event = 'rebuilt' in message ? 'rebuilt' : 'expired' in message ? 'expired' : 'kpi-buckets';
         raw.write(`id: ${message.id}\nevent: ${event}\ndata: ${JSON.stringify(message)}\n\n`);
         afterId = message.id;
         quietSince = Date.now();
