@@ -18,11 +18,9 @@
  *      loop: latency from each request's due time) → p50/p99, a check on autocannon's bursty pacing.
  * The broker runs in its own process, PostgreSQL is the test server (a fresh database, dropped after).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { Kafka, logLevel, Message, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
@@ -56,7 +54,7 @@ import { KpiFactRepository } from '../src/infrastructure/kpi-fact.repository';
 import { KPI_CONSUMER_GROUP, KpiTables } from '../src/infrastructure/kpi-tables';
 import { kpiFactTablesUpSql } from '../src/infrastructure/migrations/1764000000400-create-kpi-facts';
 import { kpiScenario, shuffledWithDuplicates } from '../test/kpi-scenario';
-import type { PacedResult } from './paced-load';
+import { eventLoopLag, loadInOwnProcess, pacedInOwnProcess, serverDurations, serverShares } from './api-load';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
 const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -76,6 +74,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 3114);
 const API_PROCESS = process.env.BENCH_KPI_API === 'same' ? 'same' : 'separate';
 const BASELINE_SCHEMA = 'kpibench';
 const AUTH = { authorization: 'Bearer dev-key' };
+const API_LOAD = { rate: API_RATE, connections: API_CONNECTIONS, headers: AUTH };
 const KPI_URL =
   '/kpis?from=2026-09-01T00:00:00.000Z&to=2026-11-30T00:00:00.000Z&granularity=day&warehouseId=WH-1';
 const TARGETS = { ofRawUpsert: 0.5, projection: 5_000, rebuild: 10_000, visibleP99Ms: 1_000, apiP99Ms: 50 };
@@ -312,86 +311,6 @@ async function eventToVisible(
 
 // ---------------------------------------------------------------------------------------------
 
-/**
- * autocannon in a process of its own: in this one, the producer and the visibility poller would
- * delay its clock and its sockets, and their delay would be counted as the API's.
- */
-async function loadInOwnProcess(url: string, seconds: number): Promise<autocannon.Result> {
-  const args = [
-    require.resolve('autocannon/autocannon.js'),
-    '-j',
-    // enough connections that slow answers do not hold the offered rate below API_RATE
-    ...['-c', String(API_CONNECTIONS), '-R', String(API_RATE), '-d', String(seconds)],
-    ...Object.entries(AUTH).flatMap(([name, value]) => ['-H', `${name}=${value}`]),
-    url,
-  ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`autocannon exited with ${code}`);
-  return JSON.parse(output) as autocannon.Result;
-}
-
-/** GET `url` at `rate` evenly spaced requests/s for `seconds`, from a process of its own (paced-load.ts). */
-async function pacedInOwnProcess(url: string, rate: number, seconds: number): Promise<PacedResult> {
-  const args = [
-    '-r',
-    'ts-node/register/transpile-only',
-    join(__dirname, 'paced-load.ts'),
-    url,
-    String(rate),
-    String(seconds),
-    ...Object.entries(AUTH).map(([name, value]) => `${name}=${value}`),
-  ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`paced load exited with ${code}`);
-  return JSON.parse(output) as PacedResult;
-}
-
-/** The kpi process's event-loop delay since its previous scrape, from prom-client's default metrics. */
-async function eventLoopLag(base: string): Promise<{ p50: string; p99: string; max: string }> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const ms = (name: string) => {
-    const match = new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text);
-    return match === null ? 'n/a' : (Number(match[1]) * 1000).toFixed(0);
-  };
-  return {
-    p50: ms('nodejs_eventloop_lag_p50_seconds'),
-    p99: ms('nodejs_eventloop_lag_p99_seconds'),
-    max: ms('nodejs_eventloop_lag_max_seconds'),
-  };
-}
-
-/** The API's own `GET /kpis` duration histogram: cumulative count per upper bound (seconds). */
-async function serverDurations(base: string): Promise<Map<number, number>> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const counts = new Map<number, number>();
-  const line = /^opsline_http_request_duration_seconds_bucket\{(.*)\} ([0-9.e+-]+)$/gm;
-  for (const [, labels, value] of text.matchAll(line)) {
-    if (!labels.includes('route="/kpis"') || !labels.includes('method="GET"')) continue;
-    const le = /le="([^"]+)"/.exec(labels)?.[1] ?? '+Inf';
-    const bound = le === '+Inf' ? Infinity : Number(le);
-    counts.set(bound, (counts.get(bound) ?? 0) + Number(value));
-  }
-  return counts;
-}
-
-/** Share of the requests between two histogram readings answered within each bound, e.g. "≤ 50 ms 97%". */
-function serverShares(before: Map<number, number>, after: Map<number, number>, boundsS: number[]): string {
-  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
-  if (total === 0) return 'no requests';
-  return boundsS
-    .map((bound) => {
-      const within = (after.get(bound) ?? 0) - (before.get(bound) ?? 0);
-      return `≤ ${bound * 1000} ms ${((100 * within) / total).toFixed(1)}%`;
-    })
-    .join(', ');
-}
-
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'opsline-kpi-bench-'));
   const [broker, db] = await Promise.all([
@@ -538,7 +457,7 @@ async function main(): Promise<void> {
     await eventLoopLag(apiBase); // prom-client restarts its event-loop histogram at every scrape
     const durationsBefore = await serverDurations(apiBase);
     before = await meter.snapshot();
-    const api = loadInOwnProcess(`${apiBase}${KPI_URL}`, LOAD_SECONDS);
+    const api = loadInOwnProcess(`${apiBase}${KPI_URL}`, { ...API_LOAD, seconds: LOAD_SECONDS });
     const [visibility, apiResult] = await Promise.all([
       eventToVisible(producer, pg, rebuild.targetSchema, loadRate, 'LAT'),
       api,
@@ -573,7 +492,7 @@ async function main(): Promise<void> {
     // 3b. the same ingestion with evenly spaced GET /kpis instead (latency from each request's due time)
     // new orders again (the same ones would be duplicates, which cost the projection next to nothing)
     const pacedVisibility = eventToVisible(producer, pg, rebuild.targetSchema, loadRate, 'LAT-B');
-    const paced = await pacedInOwnProcess(`${apiBase}${KPI_URL}`, API_RATE, LOAD_SECONDS);
+    const paced = await pacedInOwnProcess(`${apiBase}${KPI_URL}`, { ...API_LOAD, seconds: LOAD_SECONDS });
     await pacedVisibility;
     console.log(
       `3b. the same ingestion for ${LOAD_SECONDS} s with GET /kpis at ${API_RATE} req/s evenly spaced (open loop, ` +
@@ -583,7 +502,7 @@ async function main(): Promise<void> {
 
     // the same API load with nothing being ingested, to tell the queries' cost from the contention
     await eventLoopLag(apiBase);
-    const idle = await loadInOwnProcess(`${apiBase}${KPI_URL}`, 5);
+    const idle = await loadInOwnProcess(`${apiBase}${KPI_URL}`, { ...API_LOAD, seconds: 5 });
     const idleLag = await eventLoopLag(apiBase);
     console.log(
       `   the same GET /kpis load for 5 s with no ingestion: p50 ${idle.latency.p50} ms, p90 ${idle.latency.p90} ms, ` +
