@@ -8,8 +8,8 @@ import { KpiLookupsUseCase } from './application/kpi-lookups.use-case';
 import { ReconcileKpisUseCase } from './application/reconcile-kpis.use-case';
 import {
   CHANGE_LOG_RETENTION_MS,
-  ChangeLogRetentionSweep,
-} from './infrastructure/change-log-retention.sweep';
+  ReadModelRetentionSweep,
+} from './infrastructure/read-model-retention.sweep';
 import { ConsumerLagReader } from './infrastructure/consumer-lag.reader';
 import { DashboardModule } from './infrastructure/dashboard/dashboard.module';
 import { KpiLookupRepository } from './infrastructure/kpi-lookup.repository';
@@ -92,7 +92,7 @@ export class KpiModule {
           useValue: environment.KPI_CHANGE_LOG_RETENTION_HOURS * 3_600_000,
         },
         // the projecting process keeps the log (it writes it); an API-only one only reads it
-        ...(environment.KPI_ROLE === 'api' ? [] : [ChangeLogRetentionSweep]),
+        ...(environment.KPI_ROLE === 'api' ? [] : [ReadModelRetentionSweep]),
         {
           provide: KPI_RECONCILIATION_SETTINGS,
           useValue: {

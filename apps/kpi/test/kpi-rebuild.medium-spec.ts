@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { OrderStory } from '../src/domain/kpi.fixtures';
 import { KpiTables } from '../src/infrastructure/kpi-tables';
+import { ReadModelRetentionSweep } from '../src/infrastructure/read-model-retention.sweep';
+import { InboxRetentionSweep } from '@opsline/service-kit';
 import { inAggregateOrder, kpiScenario, shuffledWithDuplicates } from './kpi-scenario';
 import { AUTH, KpiStack, startKpiStack } from './kpi-stack';
 import { waitFor } from '../../../libs/kafka-broker/test/broker-fixture';
@@ -228,6 +230,25 @@ describe('POST /admin/read-models/rebuild', () => {
               (SELECT count(*) FROM kpi.order_facts WHERE order_id = 'ORD-AFTER-SWITCH') AS previous`,
     )) as { rebuilt: string; previous: string }[];
     expect(rows[0]).toEqual({ rebuilt: '1', previous: '0' });
+  });
+
+  it("keeps the live version's inbox and the service's own to INBOX_RETENTION_HOURS (default 7 days)", async () => {
+    const inboxRows = `SELECT schema, event_id FROM (
+        SELECT 'kpi_v2' AS schema, event_id, processed_at FROM kpi_v2.inbox
+        UNION ALL SELECT 'kpi', event_id, processed_at FROM kpi.inbox) rows
+      WHERE event_id LIKE 'evt-retention-%' ORDER BY schema, event_id`;
+    for (const schema of ['kpi_v2', 'kpi'])
+      await sql(
+        `INSERT INTO ${schema}.inbox (consumer_group, event_id, topic, partition, "offset", processed_at)
+         VALUES ('g', 'evt-retention-old', 't', 0, 0, now() - interval '8 days'),
+                ('g', 'evt-retention-new', 't', 0, 1, now() - interval '6 days')`,
+      );
+    await stack.app.get(ReadModelRetentionSweep).runOnce();
+    await stack.app.get(InboxRetentionSweep).runOnce();
+    expect(await sql(inboxRows)).toEqual([
+      { schema: 'kpi', event_id: 'evt-retention-new' },
+      { schema: 'kpi_v2', event_id: 'evt-retention-new' },
+    ]);
   });
 
   it('can rebuild again: kpi_v3 becomes live, kpi_v2 is kept, the first version is dropped', async () => {

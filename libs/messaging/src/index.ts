@@ -14,3 +14,4 @@ export * from './kafka/kafka-client';
 export * from './nest/on-event.decorator';
 export * from './nest/messaging.options';
 export * from './nest/messaging.module';
+export { pruneInbox } from './consumer/inbox';

@@ -47,6 +47,15 @@ export function messagingTablesUpSql(schema: string): string[] {
   ];
 }
 
+/**
+ * The index the inbox's retention deletes by (oldest first), without reading the whole table. Not
+ * in {@link messagingTablesUpSql}: that migration ran in existing databases before it; services get
+ * it from {@link createInboxRetentionIndexMigration}.
+ */
+export function inboxProcessedAtIndexSql(schema: string): string {
+  return `CREATE INDEX IF NOT EXISTS inbox_processed_at_idx ON ${quoted(schema)}.inbox (processed_at)`;
+}
+
 export function messagingTablesDownSql(schema: string): string[] {
   const s = quoted(schema);
   return [
@@ -69,6 +78,30 @@ export function createMessagingTablesMigration(
     }
     async down(queryRunner: QueryRunner): Promise<void> {
       for (const sql of messagingTablesDownSql(schema)) await queryRunner.query(sql);
+    }
+  };
+  Object.defineProperty(migration, 'name', { value: name });
+  return migration;
+}
+
+/** A TypeORM migration adding the inbox's `processed_at` index (the service kit appends it to every service's). */
+export function createInboxRetentionIndexMigration(
+  schema: string,
+  timestamp = 1764000000001,
+): new () => MigrationInterface {
+  const name = `InboxRetentionIndex${schema.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())}${timestamp}`;
+  const migration = class implements MigrationInterface {
+    name = name;
+    async up(queryRunner: QueryRunner): Promise<void> {
+      // a schema without the messaging tables (a service that neither consumes nor publishes) has no inbox
+      const [{ inbox }]: { inbox: string | null }[] = await queryRunner.query(
+        `SELECT to_regclass($1) AS inbox`,
+        [`${quoted(schema)}.inbox`],
+      );
+      if (inbox !== null) await queryRunner.query(inboxProcessedAtIndexSql(schema));
+    }
+    async down(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`DROP INDEX IF EXISTS ${quoted(schema)}.inbox_processed_at_idx`);
     }
   };
   Object.defineProperty(migration, 'name', { value: name });

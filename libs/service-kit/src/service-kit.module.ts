@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { domainTopicOf, ingestTopicOf, parseCloudEventBytes } from '@opsline/contracts';
-import { EventParser, MessagingModule } from '@opsline/messaging';
+import { createInboxRetentionIndexMigration, EventParser, MessagingModule } from '@opsline/messaging';
 import { EntityClass, MigrationClass, runMigrations, serviceDataSourceOptions } from '@opsline/persistence';
 import { CorrelationContext, PlatformMetrics, PlatformModule } from '@opsline/platform';
 import { DatabaseServiceEnvironment } from './database-service-environment';
+import { INBOX_RETENTION, InboxRetention, InboxRetentionSweep } from './inbox-retention.sweep';
 import { DataSource } from 'typeorm';
 
 /** What one opsline service is made of, beyond its own controllers and handlers. */
@@ -60,8 +61,16 @@ export class ServiceKitModule {
       if (topic === undefined) throw new Error(`no topic is known for event type ${eventType}`);
       return topic;
     };
+    // every schema gets the inbox's retention index, whatever its own migrations say
+    const migrations = [...options.migrations, createInboxRetentionIndexMigration(schema)];
+    const inboxRetention: InboxRetention = {
+      schema,
+      retentionMs: options.environment.INBOX_RETENTION_HOURS * 3_600_000,
+    };
     const dynamicModule: DynamicModule = {
       module: ServiceKitModule,
+      providers: [{ provide: INBOX_RETENTION, useValue: inboxRetention }, InboxRetentionSweep],
+      exports: [INBOX_RETENTION],
       imports: [
         PlatformModule.forRoot({ serviceName: options.serviceName, environment: options.environment }),
         TypeOrmModule.forRootAsync({
@@ -70,7 +79,7 @@ export class ServiceKitModule {
               url: databaseUrl,
               schema,
               entities: options.entities,
-              migrations: options.migrations,
+              migrations,
             }),
           dataSourceFactory: async (dataSourceOptions) => {
             const dataSource = new DataSource(dataSourceOptions as NonNullable<typeof dataSourceOptions>);
@@ -102,7 +111,7 @@ export class ServiceKitModule {
         }),
       ],
     };
-    migrationPlans.set(dynamicModule, { schema, databaseUrl, migrations: options.migrations });
+    migrationPlans.set(dynamicModule, { schema, databaseUrl, migrations });
     return dynamicModule;
   }
 }

@@ -35,3 +35,28 @@ export class Inbox {
     return new Set(rows.map((row) => row.event_id));
   }
 }
+
+/**
+ * Deletes at most `limit` of the oldest inbox rows of `schema` processed before `before` (every
+ * consumer group's), oldest first through the `processed_at` index; returns how many. An event
+ * redelivered after its row is gone is applied again, so the retention must outlast any
+ * redelivery: uncommitted batches, producer retries, an outbox relay re-publishing after a crash.
+ */
+export async function pruneInbox(
+  manager: EntityManager,
+  schema: string,
+  before: string,
+  limit: number,
+): Promise<number> {
+  const rows: { n: number }[] = await manager.query(
+    `WITH doomed AS (
+       DELETE FROM "${schema}".inbox WHERE (consumer_group, event_id) IN (
+         SELECT consumer_group, event_id FROM "${schema}".inbox
+         WHERE processed_at < $1 ORDER BY processed_at LIMIT $2
+       ) RETURNING 1
+     )
+     SELECT count(*)::int AS n FROM doomed`,
+    [before, limit],
+  );
+  return rows[0].n;
+}

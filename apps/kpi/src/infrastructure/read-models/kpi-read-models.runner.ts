@@ -7,7 +7,13 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { BatchConsumer, KAFKA_CLIENT, KAFKA_PRODUCER, messagingTablesUpSql } from '@opsline/messaging';
+import {
+  BatchConsumer,
+  inboxProcessedAtIndexSql,
+  KAFKA_CLIENT,
+  KAFKA_PRODUCER,
+  messagingTablesUpSql,
+} from '@opsline/messaging';
 import { ConflictError, PlatformMetrics } from '@opsline/platform';
 import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -150,6 +156,7 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
           ...freshnessPerPartitionUpSql(version.schema),
           ...eventJournalUpSql(version.schema),
           ...messagingTablesUpSql(version.schema),
+          inboxProcessedAtIndexSql(version.schema),
         ])
           await manager.query(sql);
       });
