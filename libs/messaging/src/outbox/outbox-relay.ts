@@ -162,15 +162,23 @@ export class OutboxRelay {
       connectionString: this.options.databaseUrl,
       application_name: `${this.options.schema}-outbox-listener`,
     });
-    await listener.connect();
+    // Listening before connecting: a session ended right after it started (pg_terminate_backend, a
+    // restart) can deliver its error in the same read as the end of the handshake, before code after
+    // `await connect()` runs, and an 'error' event without a listener ends the process.
+    listener.on('error', (error) =>
+      this.options.logger.warn('outbox listener failed', { error: error.message }),
+    );
     listener.on('notification', () => {
       this.notified = true;
       this.wake?.();
     });
-    listener.on('error', (error) =>
-      this.options.logger.warn('outbox listener failed', { error: error.message }),
-    );
-    await listener.query(`LISTEN "${outboxChannel(this.options.schema)}"`);
+    try {
+      await listener.connect();
+      await listener.query(`LISTEN "${outboxChannel(this.options.schema)}"`);
+    } catch (error) {
+      await listener.end().catch(() => undefined);
+      throw error;
+    }
     this.listener = listener;
   }
 
