@@ -14,7 +14,6 @@ import { OrderEntity, ParkedEventEntity } from './infrastructure/order.entity';
 import { OrderRepository } from './infrastructure/order.repository';
 import { OrdersController } from './infrastructure/orders.controller';
 import { PARK_MAX_WAIT_MS, ParkedEventSweeper } from './infrastructure/parked-event-sweeper';
-import { RunOrderLocks } from './infrastructure/run-order-locks';
 import { OrdersEnvironment } from './orders.environment';
 
 /** Order ingestion and the order lifecycle (issue: orders & inventory). */
@@ -45,7 +44,6 @@ export class OrdersModule {
         OrderIngestHandler,
         OrderFulfilmentHandler,
         ParkedEventSweeper,
-        RunOrderLocks,
       ],
       controllers: [
         OrdersController,

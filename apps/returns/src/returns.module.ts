@@ -12,7 +12,6 @@ import { SweepParkedUseCase } from './application/sweep-parked.use-case';
 import { CreateReturns1764000000500 } from './infrastructure/migrations/1764000000500-create-returns';
 import { OrderReplicaHandler } from './infrastructure/order-replica.handler';
 import { ParkedReturnsSweeper } from './infrastructure/parked-returns-sweeper';
-import { RunReturnLocks } from './infrastructure/run-return-locks';
 import { ReturnRequestHandler } from './infrastructure/return-request.handler';
 import { OrderReplicaEntity, ParkedWarehouseEventEntity, ReturnEntity } from './infrastructure/return.entity';
 import { ReturnRepository } from './infrastructure/return.repository';
@@ -55,7 +54,6 @@ export class ReturnsModule {
         OrderReplicaHandler,
         WarehouseReturnHandler,
         ParkedReturnsSweeper,
-        RunReturnLocks,
       ],
       controllers: [
         ReturnsController,

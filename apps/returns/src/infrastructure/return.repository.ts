@@ -22,10 +22,6 @@ export interface StoredReturn {
 }
 
 /** Returns, order replicas and the warehouse parking lot in schema `returns`; only this class touches them. */
-/** Lock key prefixes of a return's id and of an order replica's id. */
-const RETURN_LOCK = 'opsline.returns.return';
-const ORDER_LOCK = 'opsline.returns.order';
-
 @Injectable()
 export class ReturnRepository {
   /** The return, locked for the rest of the transaction; null when never requested. */
@@ -35,7 +31,7 @@ export class ReturnRepository {
    * unseen by the request's re-application of parked events (see {@link lockId}).
    */
   async loadForUpdate(manager: EntityManager, returnId: string): Promise<StoredReturn | null> {
-    await lockId(manager, RETURN_LOCK, returnId);
+    await lockId(manager, 'opsline.returns.return', returnId);
     const row = await manager.findOne(ReturnEntity, {
       where: { returnId },
       lock: { mode: 'pessimistic_write' },
@@ -102,26 +98,9 @@ export class ReturnRepository {
   }
 
   /** The replica, locked so that two returns of one order are decided one after the other. */
-  /**
-   * The ids of every return and order a run will lock, locked now in one statement in key order
-   * (orders before returns, each by id: the order the sweep takes them in). The handlers lock them
-   * again one event at a time, which returns at once in the same transaction.
-   */
-  async lockRunAggregates(
-    manager: EntityManager,
-    returnIds: readonly string[],
-    orderIds: readonly string[],
-  ): Promise<void> {
-    const keys = [
-      ...returnIds.map((id) => `${RETURN_LOCK}:${id}`),
-      ...orderIds.map((id) => `${ORDER_LOCK}:${id}`),
-    ];
-    await lockKeys(manager, [...new Set(keys)].sort());
-  }
-
   /** The order replica, locked with its id (a request and the order's first event cannot race). */
   async loadReplicaForUpdate(manager: EntityManager, orderId: string): Promise<OrderReplica | null> {
-    await lockId(manager, ORDER_LOCK, orderId);
+    await lockId(manager, 'opsline.returns.order', orderId);
     const row = await manager.findOne(OrderReplicaEntity, {
       where: { orderId },
       lock: { mode: 'pessimistic_write' },
@@ -138,7 +117,7 @@ export class ReturnRepository {
     orderIds: readonly string[],
   ): Promise<Map<string, OrderReplica>> {
     const ids = [...new Set(orderIds)].sort();
-    await lockIds(manager, ORDER_LOCK, ids);
+    await lockIds(manager, 'opsline.returns.order', ids);
     const rows = (await manager.query(
       `SELECT order_id, state FROM returns.order_replicas WHERE order_id = ANY($1::text[]) ORDER BY order_id FOR UPDATE`,
       [ids],
@@ -253,18 +232,10 @@ async function lockId(manager: EntityManager, kind: string, id: string): Promise
 
 /** {@link lockId} for many ids in one statement, taken in the order given (callers sort them). */
 async function lockIds(manager: EntityManager, kind: string, ids: readonly string[]): Promise<void> {
-  await lockKeys(
-    manager,
-    ids.map((id) => `${kind}:${id}`),
-  );
-}
-
-/** Transaction locks on `kind:id` keys, taken in the order given. */
-async function lockKeys(manager: EntityManager, keys: readonly string[]): Promise<void> {
-  if (keys.length === 0) return;
+  if (ids.length === 0) return;
   await manager.query(
     `SELECT count(pg_advisory_xact_lock(hashtextextended(key, 0)))
        FROM (SELECT key FROM unnest($1::text[]) WITH ORDINALITY AS k(key, n) ORDER BY n) AS ordered`,
-    [keys],
+    [ids.map((id) => `${kind}:${id}`)],
   );
 }
