@@ -65,23 +65,40 @@ export function messagingTablesDownSql(schema: string): string[] {
   ];
 }
 
+/** A migration class named `<prefix><Schema><timestamp>` (TypeORM reads the timestamp off the name). */
+function schemaMigration(
+  prefix: string,
+  schema: string,
+  timestamp: number,
+  steps: { up(queryRunner: QueryRunner): Promise<void>; down(queryRunner: QueryRunner): Promise<void> },
+): new () => MigrationInterface {
+  const name = `${prefix}${schema.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())}${timestamp}`;
+  const migration = class implements MigrationInterface {
+    name = name;
+    up(queryRunner: QueryRunner): Promise<void> {
+      return steps.up(queryRunner);
+    }
+    down(queryRunner: QueryRunner): Promise<void> {
+      return steps.down(queryRunner);
+    }
+  };
+  Object.defineProperty(migration, 'name', { value: name });
+  return migration;
+}
+
 /** A TypeORM migration class creating the messaging tables in `schema`; services list it first. */
 export function createMessagingTablesMigration(
   schema: string,
   timestamp = 1764000000000,
 ): new () => MigrationInterface {
-  const name = `MessagingTables${schema.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())}${timestamp}`;
-  const migration = class implements MigrationInterface {
-    name = name;
-    async up(queryRunner: QueryRunner): Promise<void> {
+  return schemaMigration('MessagingTables', schema, timestamp, {
+    async up(queryRunner) {
       for (const sql of messagingTablesUpSql(schema)) await queryRunner.query(sql);
-    }
-    async down(queryRunner: QueryRunner): Promise<void> {
+    },
+    async down(queryRunner) {
       for (const sql of messagingTablesDownSql(schema)) await queryRunner.query(sql);
-    }
-  };
-  Object.defineProperty(migration, 'name', { value: name });
-  return migration;
+    },
+  });
 }
 
 /** A TypeORM migration adding the inbox's `processed_at` index (the service kit appends it to every service's). */
@@ -89,21 +106,17 @@ export function createInboxRetentionIndexMigration(
   schema: string,
   timestamp = 1764000000001,
 ): new () => MigrationInterface {
-  const name = `InboxRetentionIndex${schema.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())}${timestamp}`;
-  const migration = class implements MigrationInterface {
-    name = name;
-    async up(queryRunner: QueryRunner): Promise<void> {
+  return schemaMigration('InboxRetentionIndex', schema, timestamp, {
+    async up(queryRunner) {
       // a schema without the messaging tables (a service that neither consumes nor publishes) has no inbox
       const [{ inbox }]: { inbox: string | null }[] = await queryRunner.query(
         `SELECT to_regclass($1) AS inbox`,
         [`${quoted(schema)}.inbox`],
       );
       if (inbox !== null) await queryRunner.query(inboxProcessedAtIndexSql(schema));
-    }
-    async down(queryRunner: QueryRunner): Promise<void> {
+    },
+    async down(queryRunner) {
       await queryRunner.query(`DROP INDEX IF EXISTS ${quoted(schema)}.inbox_processed_at_idx`);
-    }
-  };
-  Object.defineProperty(migration, 'name', { value: name });
-  return migration;
+    },
+  });
 }
