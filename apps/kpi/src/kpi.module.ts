@@ -8,8 +8,8 @@ import { KpiLookupsUseCase } from './application/kpi-lookups.use-case';
 import { ReconcileKpisUseCase } from './application/reconcile-kpis.use-case';
 import {
   CHANGE_LOG_RETENTION_MS,
-  ReadModelRetentionSweep,
-} from './infrastructure/read-model-retention.sweep';
+  ChangeLogRetentionSweep,
+} from './infrastructure/change-log-retention.sweep';
 import { ConsumerLagReader } from './infrastructure/consumer-lag.reader';
 import { DashboardModule } from './infrastructure/dashboard/dashboard.module';
 import { KpiLookupRepository } from './infrastructure/kpi-lookup.repository';
@@ -34,6 +34,7 @@ import { TopicReplayReader } from './infrastructure/reconciliation/topic-replay.
 import {
   LiveKpiTables,
   ReadModelVersionsRepository,
+  versionSchemasWithInbox,
 } from './infrastructure/read-models/read-model-versions.repository';
 import { KpiEnvironment } from './kpi.environment';
 import type { Clock } from './domain/alerts/alert';
@@ -58,6 +59,7 @@ export class KpiModule {
           serviceName: 'kpi',
           environment,
           entities: [],
+          moreInboxSchemas: versionSchemasWithInbox,
           migrations: [
             createMessagingTablesMigration(KPI_SCHEMA),
             createKpiFactTablesMigration(KPI_SCHEMA),
@@ -92,7 +94,7 @@ export class KpiModule {
           useValue: environment.KPI_CHANGE_LOG_RETENTION_HOURS * 3_600_000,
         },
         // the projecting process keeps the log (it writes it); an API-only one only reads it
-        ...(environment.KPI_ROLE === 'api' ? [] : [ReadModelRetentionSweep]),
+        ...(environment.KPI_ROLE === 'api' ? [] : [ChangeLogRetentionSweep]),
         {
           provide: KPI_RECONCILIATION_SETTINGS,
           useValue: {

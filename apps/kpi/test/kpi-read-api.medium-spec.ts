@@ -7,7 +7,7 @@ import { AUTH, KpiStack, startKpiStack } from './kpi-stack';
 import { OrderStory } from '../src/domain/kpi.fixtures';
 import { DataSource } from 'typeorm';
 import { PRUNED_FACT } from '../src/application/kpi-change-stream.use-case';
-import { ReadModelRetentionSweep } from '../src/infrastructure/read-model-retention.sweep';
+import { ChangeLogRetentionSweep } from '../src/infrastructure/change-log-retention.sweep';
 import { LiveKpiTables } from '../src/infrastructure/read-models/read-model-versions.repository';
 
 jest.setTimeout(180_000);
@@ -366,7 +366,7 @@ describe('GET /kpis/stream (Server-Sent Events)', () => {
     await dataSource.query(`UPDATE ${changes} SET recorded_at = now() - interval '8 days' WHERE id <= $1`, [
       through,
     ]);
-    await canonical.app.get(ReadModelRetentionSweep).runOnce();
+    await canonical.app.get(ChangeLogRetentionSweep).runOnce();
     const kept = (await dataSource.query(`SELECT id, fact FROM ${changes} WHERE id <= $1`, [through])) as {
       id: string;
       fact: string;
@@ -393,7 +393,7 @@ describe('GET /kpis/stream (Server-Sent Events)', () => {
     );
     expect(current[0].event).toBe('kpi-buckets');
     // a second sweep finds nothing older to prune
-    await canonical.app.get(ReadModelRetentionSweep).runOnce();
+    await canonical.app.get(ChangeLogRetentionSweep).runOnce();
     expect(
       await dataSource.query(`SELECT count(*)::int AS n FROM ${changes} WHERE id <= $1`, [through]),
     ).toEqual([{ n: 1 }]);

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { OrderStory } from '../src/domain/kpi.fixtures';
 import { KpiTables } from '../src/infrastructure/kpi-tables';
-import { ReadModelRetentionSweep } from '../src/infrastructure/read-model-retention.sweep';
+import { ChangeLogRetentionSweep } from '../src/infrastructure/change-log-retention.sweep';
 import { InboxRetentionSweep } from '@opsline/service-kit';
 import { inAggregateOrder, kpiScenario, shuffledWithDuplicates } from './kpi-scenario';
 import { AUTH, KpiStack, startKpiStack } from './kpi-stack';
@@ -243,7 +243,7 @@ describe('POST /admin/read-models/rebuild', () => {
          VALUES ('g', 'evt-retention-old', 't', 0, 0, now() - interval '8 days'),
                 ('g', 'evt-retention-new', 't', 0, 1, now() - interval '6 days')`,
       );
-    await stack.app.get(ReadModelRetentionSweep).runOnce();
+    await stack.app.get(ChangeLogRetentionSweep).runOnce();
     await stack.app.get(InboxRetentionSweep).runOnce();
     expect(await sql(inboxRows)).toEqual([
       { schema: 'kpi', event_id: 'evt-retention-new' },

@@ -7,5 +7,4 @@ export type { IngestEvents, IngestedEvent } from './ingest/ingest-request';
 export { runService } from './run-service';
 export { DatabaseServiceEnvironment } from './database-service-environment';
 export { PeriodicSweep } from './periodic-sweep';
-export { INBOX_RETENTION, INBOX_ROWS_PRUNED_PER_RUN, InboxRetentionSweep } from './inbox-retention.sweep';
-export type { InboxRetention } from './inbox-retention.sweep';
+export { InboxRetentionSweep } from './inbox-retention.sweep';

@@ -15,6 +15,11 @@ export interface ServiceKitOptions<E extends DatabaseServiceEnvironment> {
   readonly entities: readonly EntityClass[];
   /** The service's migrations, the messaging tables' migration first. */
   readonly migrations: readonly MigrationClass[];
+  /**
+   * Schemas beyond the service's own whose inboxes `INBOX_RETENTION_HOURS` applies to, asked at
+   * every retention run (the kpi service's read-model versions each hold their consumer group's).
+   */
+  readonly moreInboxSchemas?: InboxRetention['moreSchemas'];
 }
 
 /** What `--migrate-only` needs of a service: its schema, database and migrations. */
@@ -65,12 +70,12 @@ export class ServiceKitModule {
     const migrations = [...options.migrations, createInboxRetentionIndexMigration(schema)];
     const inboxRetention: InboxRetention = {
       schema,
+      moreSchemas: options.moreInboxSchemas,
       retentionMs: options.environment.INBOX_RETENTION_HOURS * 3_600_000,
     };
     const dynamicModule: DynamicModule = {
       module: ServiceKitModule,
       providers: [{ provide: INBOX_RETENTION, useValue: inboxRetention }, InboxRetentionSweep],
-      exports: [INBOX_RETENTION],
       imports: [
         PlatformModule.forRoot({ serviceName: options.serviceName, environment: options.environment }),
         TypeOrmModule.forRootAsync({

@@ -33,6 +33,18 @@ type Row = {
 
 const VERSIONS = `"${KPI_SCHEMA}".read_model_versions`;
 
+/**
+ * The read-model versions' schemas that still hold an inbox (not dropped): each version's consumer
+ * group keeps its inbox in the version's schema, beside its facts.
+ */
+export async function versionSchemasWithInbox(manager: EntityManager): Promise<string[]> {
+  const rows = (await manager.query(
+    `SELECT schema_name FROM ${VERSIONS}
+     WHERE to_regclass(quote_ident(schema_name) || '.inbox') IS NOT NULL ORDER BY version`,
+  )) as { schema_name: string }[];
+  return rows.map((row) => row.schema_name);
+}
+
 const toVersion = (row: Row): ReadModelVersion => ({
   version: row.version,
   schema: row.schema_name,
