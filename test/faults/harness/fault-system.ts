@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { ALL_TOPICS, DEAD_LETTER_SUFFIX, deadLetterTopic } from '@opsline/contracts';
 import { RunningEmbeddedPostgres, silentLogger, startEmbeddedPostgres } from '@opsline/persistence';
 import { createTestDatabase, TestDatabase } from '@opsline/persistence/testing';
+import { lagOfTopic } from '../../../apps/kpi/src/infrastructure/consumer-lag.reader';
 import { ManagedProcess, ROOT } from './managed-process';
 
 export const SERVICE_NAMES = ['orders', 'returns', 'inventory', 'kpi'] as const;
@@ -202,25 +203,17 @@ export class FaultSystem {
   async consumerState(): Promise<string> {
     return this.withAdmin(async (admin) => {
       const lines: string[] = [];
-      const topics = (await admin.listTopics()).sort();
-      const ends = new Map<string, number>();
-      for (const topic of topics) {
+      const offsetsOf = new Map<string, Awaited<ReturnType<Admin['fetchTopicOffsets']>>>();
+      for (const topic of (await admin.listTopics()).sort()) {
         const offsets = await admin.fetchTopicOffsets(topic);
-        ends.set(
-          topic,
-          offsets.reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0),
-        );
-        if (topic.endsWith(DEAD_LETTER_SUFFIX) && (ends.get(topic) ?? 0) > 0)
-          lines.push(`dead letters: ${topic} holds ${ends.get(topic)}`);
+        offsetsOf.set(topic, offsets);
+        const held = offsets.reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
+        if (topic.endsWith(DEAD_LETTER_SUFFIX) && held > 0)
+          lines.push(`dead letters: ${topic} holds ${held}`);
       }
-      const { groups } = await admin.listGroups();
-      for (const { groupId } of groups) {
+      for (const { groupId } of (await admin.listGroups()).groups) {
         for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
-          const offsets = await admin.fetchTopicOffsets(topic);
-          const behind = offsets.reduce((sum, { partition, high }) => {
-            const at = Number(partitions.find((p) => p.partition === partition)?.offset ?? '-1');
-            return sum + Math.max(0, Number(high) - Math.max(at, 0));
-          }, 0);
+          const behind = lagOfTopic(offsetsOf.get(topic) ?? [], partitions);
           if (behind > 0) lines.push(`group ${groupId}: ${behind} record(s) of ${topic} not committed`);
         }
       }
