@@ -27,12 +27,7 @@ export async function loadInOwnProcess(url: string, load: ApiLoad): Promise<auto
     ...Object.entries(load.headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]),
     url,
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`autocannon exited with ${code}`);
-  return JSON.parse(output) as autocannon.Result;
+  return jsonPrintedBy<autocannon.Result>('autocannon', args, 'ignore');
 }
 
 /** GET `url` at `load.rate` evenly spaced requests/s for `load.seconds`, from a process of its own (paced-load.ts). */
@@ -49,12 +44,21 @@ export async function pacedInOwnProcess(
     String(load.seconds),
     ...Object.entries(load.headers).map(([name, value]) => `${name}=${value}`),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return jsonPrintedBy<PacedResult>('paced load', args, 'inherit');
+}
+
+/** Runs `node args…` and parses what it printed on stdout as JSON; its stderr goes to `stderr`. */
+async function jsonPrintedBy<T>(
+  what: string,
+  args: readonly string[],
+  stderr: 'ignore' | 'inherit',
+): Promise<T> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', stderr] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`paced load exited with ${code}`);
-  return JSON.parse(output) as PacedResult;
+  if (code !== 0) throw new Error(`${what} exited with ${code}`);
+  return JSON.parse(output) as T;
 }
 
 /** The kpi process's event-loop delay since its previous scrape, from prom-client's default metrics. */

@@ -450,9 +450,7 @@ async function main(): Promise<void> {
     // KPI_ANSWER_MAX_AGE_MS is shared, and older ones are refreshed behind the previous answer. The
     // measurement is of that steady state; the cold answer is timed on its own.
     const coldStarted = nowMs();
-    const cold = await fetch(`${apiBase}${KPI_URL}`, { headers: AUTH });
-    if (cold.status !== 200) throw new Error(`GET ${KPI_URL}: ${cold.status} ${await cold.text()}`);
-    await cold.arrayBuffer();
+    await http(apiBase, KPI_URL);
     const coldMs = nowMs() - coldStarted;
     await eventLoopLag(apiBase); // prom-client restarts its event-loop histogram at every scrape
     const durationsBefore = await serverDurations(apiBase);
