@@ -112,6 +112,16 @@ describe('as-of answers (the journal replayed with the live projections)', () =>
     expect(aggregateKeyOf({ id: 'x', type: 'opsline.inventory.something.v1', data: {} })).toBeNull();
   });
 
+  it('apply an event journaled twice (delivered again after its inbox row was pruned) once', () => {
+    const { order, theReturn } = lateDamagedReturn();
+    const once = replayed([...order, ...theReturn]);
+    const twice = replayed([...order, ...theReturn, ...order, ...theReturn.slice(1)]);
+    expect(twice.eventsApplied).toBe(order.length + theReturn.length);
+    expect(twice.eventIdsOf('order:ORD-1')).toEqual(once.eventIdsOf('order:ORD-1'));
+    expect(twice.eventIdsOf('return:RMA-1')).toEqual(once.eventIdsOf('return:RMA-1'));
+    expect(twice.facts()).toEqual(once.facts());
+  });
+
   it('answer CSV with the GET /kpis columns and a restated column', () => {
     const { order, theReturn } = lateDamagedReturn();
     const before = computeKpisFromFacts(replayed(order).facts(), QUERY);

@@ -39,16 +39,19 @@ export function aggregateKeyOf(event: DomainEventLike): string | null {
 /**
  * The journal replayed in log order onto in-memory facts with the projections the Kafka handlers
  * use (so the same upsert rules), remembering which events produced each aggregate's facts.
+ * An event id is applied once: the journal holds an event twice when it was delivered again after
+ * its inbox row was pruned (a consumer group reset past the inbox retention).
  */
 export class JournalReplay {
   private readonly store = new InMemoryFactStore();
   private readonly eventIds = new Map<string, string[]>();
-  private applied = 0;
+  private readonly seen = new Set<string>();
 
   apply(entries: readonly DomainEventLike[]): void {
     for (const entry of entries) {
+      if (this.seen.has(entry.id)) continue;
+      this.seen.add(entry.id);
       applyDomainEvent(this.store, entry);
-      this.applied++;
       const key = aggregateKeyOf(entry);
       if (key === null) continue;
       const ids = this.eventIds.get(key);
@@ -58,7 +61,7 @@ export class JournalReplay {
   }
 
   get eventsApplied(): number {
-    return this.applied;
+    return this.seen.size;
   }
 
   facts(): KpiFacts {

@@ -9,8 +9,8 @@ export const eventJournalTable = (schema: string): string => `"${schema}".event_
  * since when it was known (`known_since`, the Kafka record timestamp). As-of answers replay it and
  * lineage names its event ids. Part of the versioned read model: a rebuild creates it in `kpi_v<N>`
  * beside the fact tables and refills it from the topics. No index, not even on the event id: it is
- * written only by handlers the inbox gates in the same transaction (an event id is applied once per
- * version), every read scans it in log order, and a primary key cost a quarter of the journal's
+ * written only by handlers the inbox gates in the same transaction (an event id is journaled once per
+ * version while its inbox row is kept; the replay skips a second copy), every read scans it in log order, and a primary key cost a quarter of the journal's
  * write time (measured). `data` is `json`, not `jsonb`: a syntax check, no conversion, read back whole.
  */
 export function eventJournalUpSql(schema: string): string[] {
