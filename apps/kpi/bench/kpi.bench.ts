@@ -166,7 +166,12 @@ function projectedWrites(events: readonly TopicEvent[], handled: ReadonlySet<str
   return batches;
 }
 
-async function rawUpsertBaseline(databaseUrl: string, events: readonly TopicEvent[]): Promise<number> {
+/** Prints its CPU split before closing its connection: the meter cannot read an exited backend's CPU. */
+async function rawUpsertBaseline(
+  databaseUrl: string,
+  events: readonly TopicEvent[],
+  meter: CpuMeter,
+): Promise<number> {
   const handled = new Set(kpiBatchHandlers(new KpiTables(BASELINE_SCHEMA)).keys());
   const batches = projectedWrites(events, handled);
   const pg = new Client({ connectionString: databaseUrl, application_name: 'kpi-bench-raw-upsert' });
@@ -178,6 +183,7 @@ async function rawUpsertBaseline(databaseUrl: string, events: readonly TopicEven
       query: async (text: string, parameters?: unknown[]) => (await pg.query(text, parameters)).rows,
     } as unknown as EntityManager;
     const facts = new KpiFactRepository(new KpiTables(BASELINE_SCHEMA));
+    const before = await meter.snapshot();
     const started = nowMs();
     for (const writes of batches) {
       await pg.query('BEGIN');
@@ -194,6 +200,7 @@ async function rawUpsertBaseline(databaseUrl: string, events: readonly TopicEven
         `${rows[0].n} order/line/shipment/return rows): ` +
         `${events.length} events in ${(ms / 1000).toFixed(2)} s = ${Math.round(rate(events.length, ms))} events/s`,
     );
+    console.log(`  ${cpuLine(await meter.since(before))}`);
     return rate(events.length, ms);
   } finally {
     await pg.query(`DROP SCHEMA ${BASELINE_SCHEMA} CASCADE`).catch(() => undefined);
@@ -349,9 +356,7 @@ async function main(): Promise<void> {
         `process, database ${db.databaseName} (${db.server.kind}), the kpi service as a child process; ${PARTITIONS} partitions`,
     );
 
-    let before = await meter.snapshot();
-    const rawRate = await rawUpsertBaseline(db.url, events);
-    console.log(`  ${cpuLine(await meter.since(before))}`);
+    const rawRate = await rawUpsertBaseline(db.url, events, meter);
 
     service = new ServiceProcess(
       'kpi',
@@ -383,7 +388,7 @@ async function main(): Promise<void> {
     // 1. live projection
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    before = await meter.snapshot();
+    let before = await meter.snapshot();
     let started = nowMs();
     await produce(producer, events);
     const producedMs = nowMs() - started;
