@@ -81,7 +81,7 @@ describe('createTestDatabase', () => {
 
   it('builds the template once per migration set and clones later databases from the same one', async () => {
     const db = await migrated();
-    const template = templateDatabaseName(migrationSetKey('orders', WIDGET_MIGRATIONS));
+    const template = templateDatabaseName(await migrationSetKey('orders', WIDGET_MIGRATIONS));
     const templateOid = () =>
       query<{ oid: number; datistemplate: boolean }>(
         db.server.adminUrl,
@@ -94,14 +94,14 @@ describe('createTestDatabase', () => {
 
     expect(before).toEqual([{ oid: expect.any(Number), datistemplate: true }]);
     expect(await templateOid()).toEqual(before);
-    const other = templateDatabaseName(migrationSetKey('orders', [CreateWidgets1718000000000]));
+    const other = templateDatabaseName(await migrationSetKey('orders', [CreateWidgets1718000000000]));
     expect(other).not.toEqual(template);
   });
 
   it('builds a new template only once when parallel callers need it at the same time', async () => {
     const migrations = [freshMigration()];
     const server = await resolveTestServer();
-    const template = templateDatabaseName(migrationSetKey('kpi', migrations));
+    const template = templateDatabaseName(await migrationSetKey('kpi', migrations));
 
     const dbs = await Promise.all(
       [1, 2, 3].map(() =>
@@ -170,7 +170,7 @@ describe('createTestDatabase', () => {
     expect(await databaseExists(server, staleTemplate)).toBe(false);
     expect(await databaseExists(server, fresh)).toBe(true);
     expect(
-      await databaseExists(server, templateDatabaseName(migrationSetKey('orders', WIDGET_MIGRATIONS))),
+      await databaseExists(server, templateDatabaseName(await migrationSetKey('orders', WIDGET_MIGRATIONS))),
     ).toBe(true);
     await query(server.adminUrl, `DROP DATABASE "${fresh}"`);
   });

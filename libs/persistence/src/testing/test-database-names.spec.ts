@@ -1,4 +1,4 @@
-import type { MigrationInterface } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 import {
   migrationSetKey,
   selectLeftovers,
@@ -53,14 +53,36 @@ describe('migrationSetKey', () => {
     },
   }.CreateB1700000000001;
 
-  it('is stable for the same set and changes with the schema, the classes or their code', () => {
-    const key = migrationSetKey('orders', [CreateA1700000000000, CreateB1700000000001]);
+  it('is stable for the same set and changes with the schema, the classes or their code', async () => {
+    const key = await migrationSetKey('orders', [CreateA1700000000000, CreateB1700000000001]);
 
     expect(key).toMatch(/^[0-9a-f]{16}$/);
-    expect(migrationSetKey('orders', [CreateA1700000000000, CreateB1700000000001])).toBe(key);
-    expect(migrationSetKey('returns', [CreateA1700000000000, CreateB1700000000001])).not.toBe(key);
-    expect(migrationSetKey('orders', [CreateA1700000000000])).not.toBe(key);
-    expect(migrationSetKey('orders', [CreateA1700000000000, editedB])).not.toBe(key);
+    expect(await migrationSetKey('orders', [CreateA1700000000000, CreateB1700000000001])).toBe(key);
+    expect(await migrationSetKey('returns', [CreateA1700000000000, CreateB1700000000001])).not.toBe(key);
+    expect(await migrationSetKey('orders', [CreateA1700000000000])).not.toBe(key);
+    expect(await migrationSetKey('orders', [CreateA1700000000000, editedB])).not.toBe(key);
+  });
+
+  it('changes with the SQL a migration runs when a helper outside its methods builds it', async () => {
+    // A factory's class: the same method source whatever SQL the helper returns.
+    const fromHelper = (ddl: () => string[]) =>
+      class CreateC1700000000002 implements MigrationInterface {
+        async up(runner: QueryRunner): Promise<void> {
+          for (const statement of ddl()) await runner.query(statement);
+        }
+        async down(runner: QueryRunner): Promise<void> {
+          await runner.query('DROP TABLE c');
+        }
+      };
+    const key = await migrationSetKey('kpi', [fromHelper(() => ['CREATE TABLE c (id int)'])]);
+
+    expect(await migrationSetKey('kpi', [fromHelper(() => ['CREATE TABLE c (id int)'])])).toBe(key);
+    expect(await migrationSetKey('kpi', [fromHelper(() => ['CREATE TABLE c (id bigint)'])])).not.toBe(key);
+    // A migration that throws on the recording runner is still keyed (by its calls and the error).
+    const throwing = fromHelper(() => {
+      throw new Error('needs a real database');
+    });
+    expect(await migrationSetKey('kpi', [throwing])).toMatch(/^[0-9a-f]{16}$/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
+import type { QueryRunner } from 'typeorm';
 import type { MigrationClass } from '../data-source';
 
 // Pure naming rules of the test-database helper, kept apart so they can be unit-tested.
@@ -44,20 +45,62 @@ export function testDatabaseCreatedAt(databaseName: string): number | undefined 
 }
 
 /**
- * Identifies a migration set: the schema, each migration's class name and the source of its
- * `up`/`down`, so editing a migration in place (common while developing it) builds a new template
+ * Identifies a migration set: the schema, each migration's class name, the source of its
+ * `up`/`down`, and the calls they make on a query runner that records instead of running them (the
+ * SQL, which factories and helper functions build outside the method's own text). Editing a
+ * migration or a helper it calls (common while developing it) therefore builds a new template
  * instead of cloning a stale one. 16 hex digits of SHA-256.
  */
-export function migrationSetKey(schema: string, migrations: readonly MigrationClass[]): string {
-  const parts = migrations.map((migration) => [
-    migration.name,
-    String(migration.prototype.up),
-    String(migration.prototype.down),
-  ]);
+export async function migrationSetKey(
+  schema: string,
+  migrations: readonly MigrationClass[],
+): Promise<string> {
+  const parts: string[][] = [];
+  for (const migration of migrations) {
+    const instance = new migration();
+    parts.push([
+      migration.name,
+      String(migration.prototype.up),
+      String(migration.prototype.down),
+      await recordedCalls((runner) => instance.up(runner)),
+      await recordedCalls((runner) => instance.down(runner)),
+    ]);
+  }
   return createHash('sha256')
     .update(JSON.stringify([schema, parts]))
     .digest('hex')
     .slice(0, 16);
+}
+
+/**
+ * The calls `run` makes on a query runner whose every method records its name and arguments and
+ * resolves to no rows. A migration that reads something else from the runner (and so throws here)
+ * is keyed by how far it got and the error.
+ */
+async function recordedCalls(run: (runner: QueryRunner) => Promise<unknown>): Promise<string> {
+  const calls: unknown[] = [];
+  const runner = new Proxy(
+    {},
+    {
+      get: (_target, property) =>
+        property === 'then'
+          ? undefined // not a thenable: awaiting the runner itself must not call it
+          : (...args: unknown[]) => {
+              calls.push([String(property), args]);
+              return Promise.resolve([]);
+            },
+    },
+  ) as QueryRunner;
+  try {
+    await run(runner);
+  } catch (error) {
+    calls.push(['threw', String(error)]);
+  }
+  try {
+    return JSON.stringify(calls);
+  } catch {
+    return String(calls.length); // arguments JSON cannot write (a cycle): the method sources still key it
+  }
 }
 
 export function templateDatabaseName(key: string): string {

@@ -175,7 +175,7 @@ export async function ensureTemplate(
   adminUrl: string,
   migrate: TestMigrations,
 ): Promise<string> {
-  const template = templateDatabaseName(migrationSetKey(migrate.schema, migrate.migrations));
+  const template = templateDatabaseName(await migrationSetKey(migrate.schema, migrate.migrations));
   const existing = await templateRow(client, template);
   if (existing?.datistemplate) {
     await touchTemplate(client, existing);
