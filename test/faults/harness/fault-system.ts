@@ -198,10 +198,12 @@ export class FaultSystem {
 
   /**
    * What a failed comparison needs to be understood: each consumer group's records not yet committed
-   * per topic, and every dead-letter topic holding records.
+   * per topic, every dead-letter topic holding records, and the rows still waiting in the services'
+   * parking lots and outboxes (an event parked or unpublished is late, not lost).
    */
   async consumerState(): Promise<string> {
-    return this.withAdmin(async (admin) => {
+    const waiting = await this.waitingRows().catch((error: Error) => [`database: ${error.message}`]);
+    const groups = await this.withAdmin(async (admin) => {
       const lines: string[] = [];
       const offsetsOf = new Map<string, Awaited<ReturnType<Admin['fetchTopicOffsets']>>>();
       for (const topic of (await admin.listTopics()).sort()) {
@@ -218,6 +220,27 @@ export class FaultSystem {
         }
       }
       return lines.length === 0 ? 'every group caught up; no dead letters' : lines.join('\n');
+    });
+    return [groups, ...waiting].join('\n');
+  }
+
+  /** Non-empty parking lots and outboxes with unpublished rows, one line each. */
+  private async waitingRows(): Promise<string[]> {
+    const counts = [
+      ['orders parked events', 'SELECT count(*) AS n FROM orders.parked_events'],
+      ['returns parked warehouse events', 'SELECT count(*) AS n FROM returns.parked_warehouse_events'],
+      ...['orders', 'inventory', 'returns'].map((schema) => [
+        `${schema} outbox unpublished`,
+        `SELECT count(*) AS n FROM "${schema}".outbox WHERE published_at IS NULL`,
+      ]),
+    ];
+    return this.withDatabase(async (client) => {
+      const lines: string[] = [];
+      for (const [label, sql] of counts) {
+        const { rows } = await client.query<{ n: string }>(sql);
+        if (Number(rows[0].n) > 0) lines.push(`${label}: ${rows[0].n}`);
+      }
+      return lines;
     });
   }
 
