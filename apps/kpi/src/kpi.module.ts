@@ -43,6 +43,7 @@ import { AlertsController } from './infrastructure/alerts/alerts.controller';
 import { CreateAlerts1764000000440 } from './infrastructure/migrations/1764000000440-create-alerts';
 import { IndexOpenAlerts1764000000450 } from './infrastructure/migrations/1764000000450-index-open-alerts';
 import { FreshnessPerPartition1764000000460 } from './infrastructure/migrations/1764000000460-freshness-per-partition';
+import { FlagMisroutedShipments1764000000470 } from './infrastructure/migrations/1764000000470-flag-misrouted-shipments';
 
 /**
  * The KPI aggregator: read models built from the event stream, and the KPI read API. Its consumers
@@ -69,6 +70,7 @@ export class KpiModule {
             CreateAlerts1764000000440,
             IndexOpenAlerts1764000000450,
             FreshnessPerPartition1764000000460,
+            FlagMisroutedShipments1764000000470,
           ],
         }),
         DashboardModule,

@@ -10,6 +10,7 @@ import { ALERT_TABLES } from '../src/infrastructure/alerts/alert-tables';
 import { KPI_SCHEMA, KpiTables } from '../src/infrastructure/kpi-tables';
 import { createKpiFactTablesMigration } from '../src/infrastructure/migrations/1764000000400-create-kpi-facts';
 import { CreateAlerts1764000000440 } from '../src/infrastructure/migrations/1764000000440-create-alerts';
+import { FlagMisroutedShipments1764000000470 } from '../src/infrastructure/migrations/1764000000470-flag-misrouted-shipments';
 
 jest.setTimeout(60_000);
 
@@ -32,6 +33,7 @@ let db: MigratedTestDatabase;
 let dataSource: DataSource;
 const clock = new SteppedClock(T0);
 let evaluator: EvaluateAlertsUseCase;
+const alerts = new AlertRepository(PER_RULE);
 
 /** Rows of the biggest result the evaluation read: what it holds in memory grows with this. */
 let largestRead = 0;
@@ -75,16 +77,28 @@ async function insertOrders(orderIds: readonly string[], promisedShipBy: number)
   );
 }
 
-/** Shipments from WH-2 of orders allocated at WH-1 only: misrouted. */
+/** Shipments from WH-2 of orders allocated at WH-1 only, recorded as the warehouse feed records them: misrouted. */
 async function insertMisroutedShipments(orderIds: readonly string[]): Promise<void> {
-  await dataSource.query(
-    `INSERT INTO ${t.allocations} (order_id, warehouse_id) SELECT id, 'WH-1' FROM unnest($1::text[]) AS id`,
-    [orderIds],
+  await recordAllocations(orderIds, 'WH-1');
+  await dataSource.transaction((manager) =>
+    alerts.recordShipments(
+      manager,
+      orderIds.map((id) => ({
+        orderId: id,
+        shipmentId: `SHP-${id}`,
+        warehouseId: 'WH-2',
+        shippedAt: new Date(T0).toISOString(),
+      })),
+    ),
   );
-  await dataSource.query(
-    `INSERT INTO ${t.shipments} (order_id, shipment_id, warehouse_id, shipped_at)
-     SELECT id, 'SHP-' || id, 'WH-2', $2 FROM unnest($1::text[]) AS id`,
-    [orderIds, new Date(T0).toISOString()],
+}
+
+async function recordAllocations(orderIds: readonly string[], warehouseId: string): Promise<void> {
+  await dataSource.transaction((manager) =>
+    alerts.recordAllocations(
+      manager,
+      orderIds.map((orderId) => ({ orderId, warehouseId })),
+    ),
   );
 }
 
@@ -100,6 +114,7 @@ beforeAll(async () => {
         createMessagingTablesMigration(KPI_SCHEMA),
         createKpiFactTablesMigration(KPI_SCHEMA),
         CreateAlerts1764000000440,
+        FlagMisroutedShipments1764000000470,
       ],
     },
   })) as MigratedTestDatabase;
@@ -159,10 +174,7 @@ describe('the alert evaluation reads only what may change, at most a bounded num
       [shipped],
     );
     // a late allocation at the shipping warehouse: the shipment was not misrouted after all
-    await dataSource.query(
-      `INSERT INTO ${t.allocations} (order_id, warehouse_id) SELECT id, 'WH-2' FROM unnest($1::text[]) AS id`,
-      [misrouted.slice(0, 3)],
-    );
+    await recordAllocations(misrouted.slice(0, 3), 'WH-2');
 
     const first = await evaluate();
     expect(first.raised).toEqual([]);
@@ -192,12 +204,74 @@ describe('the alert evaluation reads only what may change, at most a bounded num
   });
 
   it('raises an alert again, as its next occurrence, when its condition comes back', async () => {
-    await dataSource.query(`DELETE FROM ${t.allocations} WHERE order_id = $1 AND warehouse_id = 'WH-2'`, [
-      misrouted[0],
-    ]);
+    const setAvailable = (available: number) =>
+      dataSource.query(
+        `INSERT INTO ${facts.positions} (warehouse_id, sku, on_hand, reserved, available, backordered, reorder_point, changed_at)
+         VALUES ('WH-1', 'SKU-LOW', $1, 0, $1, 0, 10, $2)
+         ON CONFLICT (warehouse_id, sku) DO UPDATE SET on_hand = $1, available = $1`,
+        [available, new Date(clock.at).toISOString()],
+      );
+    await setAvailable(3);
+    expect(ids((await evaluate()).raised)).toEqual(['stock-below-reorder-point:WH-1:SKU-LOW']);
+    await setAvailable(50);
+    expect(ids((await evaluate()).resolved)).toEqual(['stock-below-reorder-point:WH-1:SKU-LOW']);
+    await setAvailable(2);
     const { raised } = await evaluate();
     expect(raised.map((a) => [a.alertId, a.occurrence])).toEqual([
-      [`shipment-misrouted:${misrouted[0]}:SHP-${misrouted[0]}`, 2],
+      ['stock-below-reorder-point:WH-1:SKU-LOW', 2],
+    ]);
+  });
+
+  it('does not raise a shipment recorded before the allocation at its warehouse, nor one allocated there first', async () => {
+    await recordAllocations(['ORD-EARLY'], 'WH-3');
+    await dataSource.transaction((manager) =>
+      alerts.recordShipments(manager, [
+        {
+          orderId: 'ORD-EARLY',
+          shipmentId: 'SHP-1',
+          warehouseId: 'WH-3',
+          shippedAt: new Date(T0).toISOString(),
+        },
+        {
+          orderId: 'ORD-LATE-ALLOC',
+          shipmentId: 'SHP-1',
+          warehouseId: 'WH-3',
+          shippedAt: new Date(T0).toISOString(),
+        },
+      ]),
+    );
+    await recordAllocations(['ORD-LATE-ALLOC'], 'WH-3');
+    expect(await evaluate()).toEqual({ raised: [], resolved: [] });
+    const flagged: { order_id: string }[] = await dataSource.query(
+      `SELECT order_id FROM ${t.shipments} WHERE misrouted AND order_id = ANY($1)`,
+      [['ORD-EARLY', 'ORD-LATE-ALLOC']],
+    );
+    expect(flagged).toEqual([]);
+  });
+});
+
+describe('the misrouted flag added to shipments recorded before it (migration 470)', () => {
+  it('flags exactly the shipments no allocation of their order names the warehouse of, and drops it again', async () => {
+    const runner = dataSource.createQueryRunner();
+    try {
+      await new FlagMisroutedShipments1764000000470().down(runner);
+      await dataSource.query(`DELETE FROM ${t.shipments}`);
+      await dataSource.query(
+        `INSERT INTO ${t.shipments} (order_id, shipment_id, warehouse_id, shipped_at) VALUES
+           ('ORD-MIS-001', 'SHP-A', 'WH-9', $1), ('ORD-MIS-001', 'SHP-B', 'WH-1', $1), ('ORD-NONE', 'SHP-A', 'WH-1', $1)`,
+        [new Date(T0).toISOString()],
+      );
+      await new FlagMisroutedShipments1764000000470().up(runner);
+    } finally {
+      await runner.release();
+    }
+    const rows: { order_id: string; shipment_id: string; misrouted: boolean }[] = await dataSource.query(
+      `SELECT order_id, shipment_id, misrouted FROM ${t.shipments} ORDER BY order_id, shipment_id`,
+    );
+    expect(rows).toEqual([
+      { order_id: 'ORD-MIS-001', shipment_id: 'SHP-A', misrouted: true },
+      { order_id: 'ORD-MIS-001', shipment_id: 'SHP-B', misrouted: false },
+      { order_id: 'ORD-NONE', shipment_id: 'SHP-A', misrouted: true },
     ]);
   });
 });

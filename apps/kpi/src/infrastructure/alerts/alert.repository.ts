@@ -156,6 +156,12 @@ const POSITION_COLUMNS = 'p.warehouse_id, p.sku, p.available, p.reorder_point';
 const SHIPMENT_COLUMNS = `s.order_id, s.shipment_id, s.warehouse_id, s.shipped_at,
   array(SELECT al.warehouse_id FROM ${t.allocations} al WHERE al.order_id = s.order_id ORDER BY 1) AS allocated`;
 const MISROUTED = `NOT EXISTS (SELECT 1 FROM ${t.allocations} al WHERE al.order_id = s.order_id AND al.warehouse_id = s.warehouse_id)`;
+/**
+ * Whether a shipment being recorded (`k`) is misrouted by the allocations known now: its `misrouted`
+ * flag. A flag can only be stale as true (an allocation committed concurrently), and the
+ * evaluation re-tests flagged rows with {@link MISROUTED}, so a stale flag never raises an alert.
+ */
+const MISROUTED_AS_RECORDED = `NOT EXISTS (SELECT 1 FROM ${t.allocations} al WHERE al.order_id = k.order_id AND al.warehouse_id = k.warehouse_id)`;
 
 /** SQL of the alerts: the evaluator's inputs (from the live facts and the alerts' own tables) and its writes. */
 export class AlertRepository {
@@ -228,7 +234,7 @@ export class AlertRepository {
     );
     const shipments: ShipmentRow[] = await manager.query(
       `SELECT ${SHIPMENT_COLUMNS} FROM ${t.shipments} s
-         WHERE ${MISROUTED}
+         WHERE s.misrouted AND ${MISROUTED}
            AND NOT EXISTS (SELECT 1 FROM ${t.alerts} a WHERE ${openOf(`'shipment-misrouted'`)}
                              AND a.order_id = s.order_id AND a.shipment_id = s.shipment_id)
          ORDER BY s.shipped_at, s.order_id, s.shipment_id LIMIT $1`,
@@ -430,9 +436,15 @@ export class AlertRepository {
     allocations: readonly { orderId: string; warehouseId: string }[],
   ): Promise<void> {
     if (allocations.length === 0) return;
+    // The order's shipments from an allocated warehouse were not misrouted after all.
     await manager.query(
-      `INSERT INTO ${t.allocations} (order_id, warehouse_id)
-       SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+      `WITH recorded AS (
+         INSERT INTO ${t.allocations} (order_id, warehouse_id)
+         SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING
+       )
+       UPDATE ${t.shipments} s SET misrouted = false
+         FROM unnest($1::text[], $2::text[]) AS k(order_id, warehouse_id)
+         WHERE s.misrouted AND s.order_id = k.order_id AND s.warehouse_id = k.warehouse_id`,
       [allocations.map((a) => a.orderId), allocations.map((a) => a.warehouseId)],
     );
   }
@@ -443,8 +455,10 @@ export class AlertRepository {
   ): Promise<void> {
     if (shipments.length === 0) return;
     await manager.query(
-      `INSERT INTO ${t.shipments} (order_id, shipment_id, warehouse_id, shipped_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) ON CONFLICT DO NOTHING`,
+      `INSERT INTO ${t.shipments} (order_id, shipment_id, warehouse_id, shipped_at, misrouted)
+       SELECT k.*, ${MISROUTED_AS_RECORDED}
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS k(order_id, shipment_id, warehouse_id, shipped_at)
+       ON CONFLICT DO NOTHING`,
       [
         shipments.map((s) => s.orderId),
         shipments.map((s) => s.shipmentId),
