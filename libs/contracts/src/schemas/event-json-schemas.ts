@@ -4,6 +4,7 @@ import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { itemClassOf, UNIQUE_LINE_IDS_RULE, type ValidatedClass } from '../common/collections';
 import { CURRENCY_CODE_PATTERN, CURRENCY_CODE_RULE } from '../common/money';
 import { OPSLINE_ID_PATTERN, OPSLINE_ID_RULE } from '../common/opsline-id';
+import { STORABLE_TEXT_RULE } from '../common/text';
 import { UTC_TIMESTAMP_PATTERN, UTC_TIMESTAMP_RULE } from '../common/utc-timestamp';
 import {
   CLOUDEVENTS_ATTRIBUTE_NAME_PATTERN,
@@ -63,6 +64,10 @@ const CONVERTERS: SchemaConverters = {
   [CURRENCY_CODE_RULE]: { type: 'string', pattern: CURRENCY_CODE_PATTERN.source },
   [URI_REFERENCE_RULE]: { type: 'string', format: 'uri-reference', pattern: URI_REFERENCE_PATTERN.source },
   [UNIQUE_LINE_IDS_RULE]: { description: 'Every line has a different lineId.' },
+  [STORABLE_TEXT_RULE]: {
+    pattern: '^[^\\u0000]*$',
+    description: 'No U+0000 and no unpaired UTF-16 surrogate: they cannot be stored.',
+  },
 };
 
 /** The data class and, transitively, the item classes it nests, each once. */

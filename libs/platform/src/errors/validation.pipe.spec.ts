@@ -54,6 +54,27 @@ describe('the platform validation pipe', () => {
     expect(await pipe.transform({ page: '1' }, asBody)).toEqual({ page: '1' });
   });
 
+  it.each([
+    ['a path parameter', 'ORD\u00001', { type: 'param', data: 'orderId', metatype: String }, 'orderId'],
+    ['a query field', { page: '1', order: 'a\u0000sc' }, asQuery, 'order'],
+    ['a DTO body field', { page: '1', notes: ['ok', 'lone \uD800'] }, asBody, 'notes[1]'],
+  ] as const)(
+    'refuses U+0000 or an unpaired surrogate in %s with a 400 naming it (PostgreSQL cannot store them)',
+    async (_where, value, metadata, field) => {
+      await expect(pipe.transform(value, metadata as ArgumentMetadata)).rejects.toMatchObject({
+        fields: [{ field, rule: 'isStorableText', message: expect.stringContaining('U+0000') }],
+      });
+    },
+  );
+
+  it('leaves bodies without a DTO (the ingest twins: CloudEvent validation answers) and good text alone', async () => {
+    const raw = { data: { reason: 'a\u0000b' } };
+    expect(await pipe.transform(raw, { type: 'body', metatype: Object })).toBe(raw);
+    expect(await pipe.transform('ORD-1 📦', { type: 'param', data: 'orderId', metatype: String })).toBe(
+      'ORD-1 📦',
+    );
+  });
+
   it('still answers after more distinct queries than it keeps', async () => {
     for (let i = 0; i <= VALIDATED_QUERIES_PER_DTO + 1; i++)
       expect(await pipe.transform({ page: String(i) }, asQuery)).toEqual({ page: String(i) });

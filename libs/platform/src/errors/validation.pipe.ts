@@ -1,4 +1,5 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { isStorableText, STORABLE_TEXT_RULE } from '@opsline/contracts';
 import { RequestValidationError } from './domain-error';
 import { validationErrorsToFields } from './validation-fields';
 
@@ -18,6 +19,15 @@ class PlatformValidationPipe extends ValidationPipe {
   private readonly validatedQueries = new WeakMap<DtoClass, Map<string, object>>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const unstorable = checksStrings(metadata) ? unstorableField(value, metadata.data ?? '') : undefined;
+    if (unstorable !== undefined)
+      throw new RequestValidationError([
+        {
+          field: unstorable,
+          rule: STORABLE_TEXT_RULE,
+          message: `${unstorable} must not contain the character U+0000 or an unpaired UTF-16 surrogate`,
+        },
+      ]);
     const { metatype } = metadata;
     if (metadata.type !== 'query' || metatype === undefined || typeof value !== 'object' || value === null)
       return super.transform(value, metadata);
@@ -33,6 +43,30 @@ class PlatformValidationPipe extends ValidationPipe {
     }
     return Object.assign(Object.create(Object.getPrototypeOf(dto) as object | null) as object, dto);
   }
+}
+
+/**
+ * Path parameters, query strings and DTO bodies: their strings reach PostgreSQL, which refuses
+ * U+0000 and unpaired surrogates with an error that would answer 500. A body without a DTO (the
+ * ingest twins') is validated as CloudEvents, whose text rules refuse them (422 naming the field).
+ */
+function checksStrings({ type, metatype }: ArgumentMetadata): boolean {
+  if (type === 'param' || type === 'query') return true;
+  return type === 'body' && metatype !== undefined && metatype !== Object;
+}
+
+/** The first string field of `value` that is not storable text (`lines[0].sku`), or undefined. */
+function unstorableField(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return isStorableText(value) ? undefined : path || '(value)';
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entries = Array.isArray(value)
+    ? value.map((item, index) => [`${path}[${index}]`, item] as const)
+    : Object.entries(value).map(([key, item]) => [path === '' ? key : `${path}.${key}`, item] as const);
+  for (const [field, item] of entries) {
+    const found = unstorableField(item, field);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**

@@ -17,6 +17,13 @@ describe('opsline.order.cancelled.v1', () => {
     ['an empty reason', 'data.reason', '', 'isNotEmpty'],
     ['a reason that is not text', 'data.reason', 42, 'isString'],
     ['a reason over 500 characters', 'data.reason', 'x'.repeat(501), 'maxLength'],
+    [
+      'a reason with U+0000 (PostgreSQL cannot store it)',
+      'data.reason',
+      'customer\u0000request',
+      'isStorableText',
+    ],
+    ['a reason with an unpaired surrogate', 'data.reason', 'parcel \uD83D', 'isStorableText'],
     ['an unknown field', 'data.cancelledAt', '2026-11-20T10:00:00.000Z', 'whitelist'],
   ])('refuses %s, naming %s', (_behaviour, field, value, rule) => {
     expect(refusalsOf(validateCloudEvent(exampleEventWith(ORDER_CANCELLED_V1, { [field]: value })))).toEqual([
