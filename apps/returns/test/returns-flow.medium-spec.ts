@@ -453,5 +453,8 @@ describe('HTTP', () => {
     expect((window.body.items as { returnId: string }[]).map((r) => r.returnId)).toEqual(['RMA-I']);
     expect((await harness.http('GET', '/returns?status=LOST')).status).toBe(400);
     expect((await harness.http('GET', '/returns?cursor=abc')).status).toBe(400);
+    const notAnId = await harness.http('GET', '/returns?orderId=ORD%201');
+    expect(notAnId.status).toBe(400);
+    expect(notAnId.body.error).toMatchObject({ fields: [{ field: 'orderId', rule: 'isOpslineId' }] });
   });
 });

@@ -11,7 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { RETURNS_RETURN_STATUSES, type ReturnsReturnStatus } from '@opsline/contracts';
+import { IsOpslineId, RETURNS_RETURN_STATUSES, type ReturnsReturnStatus } from '@opsline/contracts';
 import type { Return } from '../domain/return';
 
 /** `GET /returns?status=&orderId=&from=&to=&limit=&cursor=`: request time in [from, to). */
@@ -23,8 +23,7 @@ export class ListReturnsQuery {
 
   @ApiPropertyOptional({ example: 'ORD-1001' })
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @IsOpslineId()
   orderId?: string;
 
   @ApiPropertyOptional({
