@@ -88,6 +88,11 @@ describe('GET /orders', () => {
     ['a limit of 0', '/orders?limit=0', 'limit'],
     ['a date that is not ISO-8601', '/orders?from=yesterday', 'from'],
     ['a cursor it did not make', '/orders?cursor=abc', 'cursor'],
+    [
+      'a parameter it does not take (a misspelt filter must not answer every order)',
+      '/orders?stauts=SHIPPED',
+      'stauts',
+    ],
     ['an order id with U+0000 (PostgreSQL cannot take it: was a 500)', '/orders/ORD%001', 'orderId'],
   ])('answers 400 naming the parameter for %s', async (_name, url, field) => {
     const { status, body } = await get(url);

@@ -34,9 +34,15 @@ describe('the platform validation pipe', () => {
     expect(((await pipe.transform({ page: '2', order: 'asc' }, asQuery)) as PageQuery).page).toBe('2');
   });
 
-  it('strips undecorated properties, remembered or not', async () => {
+  it('refuses a query parameter its DTO does not declare, naming it and the ones it takes', async () => {
     for (let i = 0; i < 2; i++)
-      expect(await pipe.transform({ page: '3', extra: 'x' }, asQuery)).toEqual({ page: '3' });
+      await expect(pipe.transform({ page: '3', stauts: 'x' }, asQuery)).rejects.toMatchObject({
+        fields: [{ field: 'stauts', rule: 'whitelist', message: expect.stringContaining('order, page') }],
+      });
+  });
+
+  it('strips undecorated properties of a body', async () => {
+    expect(await pipe.transform({ page: '3', extra: 'x' }, asBody)).toEqual({ page: '3' });
   });
 
   it('refuses a bad query every time it is asked, naming the field', async () => {
@@ -57,7 +63,7 @@ describe('the platform validation pipe', () => {
   it.each([
     ['a path parameter', 'ORD\u00001', { type: 'param', data: 'orderId', metatype: String }, 'orderId'],
     ['a query field', { page: '1', order: 'a\u0000sc' }, asQuery, 'order'],
-    ['a DTO body field', { page: '1', notes: ['ok', 'lone \uD800'] }, asBody, 'notes[1]'],
+    ['a DTO body field', { page: '1', notes: ['ok', 'lone \uD800'] }, asBody, 'notes.1'],
   ] as const)(
     'refuses U+0000 or an unpaired surrogate in %s with a 400 naming it (PostgreSQL cannot store them)',
     async (_where, value, metadata, field) => {

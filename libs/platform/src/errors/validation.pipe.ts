@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { isStorableText, STORABLE_TEXT_RULE } from '@opsline/contracts';
+import { getMetadataStorage } from 'class-validator';
 import { RequestValidationError } from './domain-error';
 import { validationErrorsToFields } from './validation-fields';
 
@@ -17,6 +18,7 @@ type DtoClass = NonNullable<ArgumentMetadata['metatype']>;
  */
 class PlatformValidationPipe extends ValidationPipe {
   private readonly validatedQueries = new WeakMap<DtoClass, Map<string, object>>();
+  private readonly queryParameters = new WeakMap<DtoClass, readonly string[]>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const unstorable = checksStrings(metadata) ? unstorableField(value, metadata.data ?? '') : undefined;
@@ -31,6 +33,7 @@ class PlatformValidationPipe extends ValidationPipe {
     const { metatype } = metadata;
     if (metadata.type !== 'query' || metatype === undefined || typeof value !== 'object' || value === null)
       return super.transform(value, metadata);
+    this.refuseUnknownParameters(value, metatype);
     let byQuery = this.validatedQueries.get(metatype);
     if (byQuery === undefined) this.validatedQueries.set(metatype, (byQuery = new Map()));
     const key = JSON.stringify(value);
@@ -42,6 +45,28 @@ class PlatformValidationPipe extends ValidationPipe {
       byQuery.set(key, (dto = validated));
     }
     return Object.assign(Object.create(Object.getPrototypeOf(dto) as object | null) as object, dto);
+  }
+
+  /**
+   * A query parameter the DTO does not declare is a 400 naming it, not silently dropped: a misspelt
+   * filter (`?stauts=SHIPPED`) would otherwise answer every order as if it had been applied.
+   */
+  private refuseUnknownParameters(query: object, dto: DtoClass): void {
+    let known = this.queryParameters.get(dto);
+    if (known === undefined) {
+      const declared = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
+      known = [...new Set(declared.map((rule) => rule.propertyName))].sort();
+      this.queryParameters.set(dto, known);
+    }
+    const unknown = Object.keys(query).filter((name) => !known.includes(name));
+    if (unknown.length > 0)
+      throw new RequestValidationError(
+        unknown.map((field) => ({
+          field,
+          rule: 'whitelist',
+          message: `${field} is not a parameter of this endpoint (it takes ${known.join(', ')})`,
+        })),
+      );
   }
 }
 
@@ -55,12 +80,12 @@ function checksStrings({ type, metatype }: ArgumentMetadata): boolean {
   return type === 'body' && metatype !== undefined && metatype !== Object;
 }
 
-/** The first string field of `value` that is not storable text (`lines[0].sku`), or undefined. */
+/** The first string field of `value` that is not storable text (`lines.0.sku`, as class-validator's paths), or undefined. */
 function unstorableField(value: unknown, path: string): string | undefined {
   if (typeof value === 'string') return isStorableText(value) ? undefined : path || '(value)';
   if (typeof value !== 'object' || value === null) return undefined;
   const entries = Array.isArray(value)
-    ? value.map((item, index) => [`${path}[${index}]`, item] as const)
+    ? value.map((item, index) => [`${path}.${index}`, item] as const)
     : Object.entries(value).map(([key, item]) => [path === '' ? key : `${path}.${key}`, item] as const);
   for (const [field, item] of entries) {
     const found = unstorableField(item, field);
