@@ -10,7 +10,15 @@ export function validationErrorsToFields(errors: readonly ValidationError[], par
   for (const error of errors) {
     const field = parentPath === '' ? error.property : `${parentPath}.${error.property}`;
     for (const [rule, message] of Object.entries(error.constraints ?? {})) {
-      fields.push({ field, rule, message });
+      // the rule name the event validation gives a field its class does not declare; a misspelt
+      // query filter (`?stauts=SHIPPED`) is refused, not dropped to answer every order
+      if (rule === 'whitelistValidation')
+        fields.push({
+          field,
+          rule: 'whitelist',
+          message: `${field} is not a parameter or field this endpoint takes`,
+        });
+      else fields.push({ field, rule, message });
     }
     if (error.children !== undefined && error.children.length > 0) {
       fields.push(...validationErrorsToFields(error.children, field));

@@ -34,15 +34,23 @@ describe('the platform validation pipe', () => {
     expect(((await pipe.transform({ page: '2', order: 'asc' }, asQuery)) as PageQuery).page).toBe('2');
   });
 
-  it('refuses a query parameter its DTO does not declare, naming it and the ones it takes', async () => {
+  it('refuses a query parameter its DTO does not declare, naming it', async () => {
     for (let i = 0; i < 2; i++)
       await expect(pipe.transform({ page: '3', stauts: 'x' }, asQuery)).rejects.toMatchObject({
-        fields: [{ field: 'stauts', rule: 'whitelist', message: expect.stringContaining('order, page') }],
+        fields: [{ field: 'stauts', rule: 'whitelist' }],
       });
   });
 
-  it('strips undecorated properties of a body', async () => {
-    expect(await pipe.transform({ page: '3', extra: 'x' }, asBody)).toEqual({ page: '3' });
+  it('refuses a body property its DTO does not declare, naming it', async () => {
+    await expect(pipe.transform({ page: '3', extra: 'x' }, asBody)).rejects.toMatchObject({
+      fields: [
+        {
+          field: 'extra',
+          rule: 'whitelist',
+          message: 'extra is not a parameter or field this endpoint takes',
+        },
+      ],
+    });
   });
 
   it('refuses a bad query every time it is asked, naming the field', async () => {

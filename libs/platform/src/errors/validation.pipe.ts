@@ -1,6 +1,5 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { isStorableText, STORABLE_TEXT_RULE } from '@opsline/contracts';
-import { getMetadataStorage } from 'class-validator';
 import { RequestValidationError } from './domain-error';
 import { validationErrorsToFields } from './validation-fields';
 
@@ -18,7 +17,6 @@ type DtoClass = NonNullable<ArgumentMetadata['metatype']>;
  */
 class PlatformValidationPipe extends ValidationPipe {
   private readonly validatedQueries = new WeakMap<DtoClass, Map<string, object>>();
-  private readonly queryParameters = new WeakMap<DtoClass, readonly string[]>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const unstorable = checksStrings(metadata) ? unstorableField(value, metadata.data ?? '') : undefined;
@@ -33,7 +31,6 @@ class PlatformValidationPipe extends ValidationPipe {
     const { metatype } = metadata;
     if (metadata.type !== 'query' || metatype === undefined || typeof value !== 'object' || value === null)
       return super.transform(value, metadata);
-    this.refuseUnknownParameters(value, metatype);
     let byQuery = this.validatedQueries.get(metatype);
     if (byQuery === undefined) this.validatedQueries.set(metatype, (byQuery = new Map()));
     const key = JSON.stringify(value);
@@ -45,28 +42,6 @@ class PlatformValidationPipe extends ValidationPipe {
       byQuery.set(key, (dto = validated));
     }
     return Object.assign(Object.create(Object.getPrototypeOf(dto) as object | null) as object, dto);
-  }
-
-  /**
-   * A query parameter the DTO does not declare is a 400 naming it, not silently dropped: a misspelt
-   * filter (`?stauts=SHIPPED`) would otherwise answer every order as if it had been applied.
-   */
-  private refuseUnknownParameters(query: object, dto: DtoClass): void {
-    let known = this.queryParameters.get(dto);
-    if (known === undefined) {
-      const declared = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
-      known = [...new Set(declared.map((rule) => rule.propertyName))].sort();
-      this.queryParameters.set(dto, known);
-    }
-    const unknown = Object.keys(query).filter((name) => !known.includes(name));
-    if (unknown.length > 0)
-      throw new RequestValidationError(
-        unknown.map((field) => ({
-          field,
-          rule: 'whitelist',
-          message: `${field} is not a parameter of this endpoint (it takes ${known.join(', ')})`,
-        })),
-      );
   }
 }
 
@@ -95,14 +70,16 @@ function unstorableField(value: unknown, path: string): string | undefined {
 }
 
 /**
- * The global pipe: class-validator DTOs are transformed and validated, properties without decorators
- * stripped, and failures raised as {@link RequestValidationError} (400 `REQUEST.VALIDATION_FAILED`
- * naming each field), never as `BadRequestException`.
+ * The global pipe: class-validator DTOs are transformed and validated, a property or query parameter
+ * the DTO does not declare refused (rule `whitelist`), and failures raised as
+ * {@link RequestValidationError} (400 `REQUEST.VALIDATION_FAILED` naming each field), never as
+ * `BadRequestException`.
  */
 export function createPlatformValidationPipe(): ValidationPipe {
   return new PlatformValidationPipe({
     transform: true,
     whitelist: true,
+    forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     exceptionFactory: (errors) => new RequestValidationError(validationErrorsToFields(errors)),
   });
