@@ -223,6 +223,19 @@ describe('platform (keys configured, broker down)', () => {
     expect(((await noRoute.json()) as { error: { code: string } }).error.code).toBe('ROUTE.NOT_FOUND');
   });
 
+  it('answers what the Fastify router refuses itself (a path parameter too long, an undecodable URL) in the error shape', async () => {
+    const tooLong = await fetch(url(`/test/orders/${'O'.repeat(200)}`), { headers: bearer('k-orders') });
+    expect(tooLong.status).toBe(414);
+    expect(await tooLong.json()).toEqual({
+      error: { code: 'REQUEST.URI_TOO_LONG', message: expect.stringContaining('max param length') },
+    });
+    const badUrl = await fetch(url('/test/orders/%E0%A4%A'), { headers: bearer('k-orders') });
+    expect(badUrl.status).toBe(400);
+    expect(await badUrl.json()).toEqual({
+      error: { code: 'REQUEST.INVALID', message: expect.stringContaining('not a valid url component') },
+    });
+  });
+
   it('echoes the correlation id, keeps it in the async context and logs it', async () => {
     const given = await fetch(url('/test/correlation'), {
       headers: bearer('k-kpi', { 'x-correlation-id': 'corr-123' }),

@@ -2,8 +2,10 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import pino from 'pino';
 import type { ServiceEnvironment } from '../config/service-environment';
+import { toErrorResponse } from '../errors/error-response';
 import {
   installCorrelationHooks,
   installHttpMetricsHook,
@@ -70,6 +72,12 @@ export async function createPlatformApp(options: BootstrapOptions): Promise<Plat
   const adapter = new FastifyAdapter({
     bodyLimit: options.environment.HTTP_BODY_LIMIT_BYTES,
     genReqId: (request: IncomingMessage) => correlationIdOfRequest(request),
+    // Fastify's router answers these itself (a path parameter over 100 characters, a URL it cannot
+    // decode), before any hook or Nest filter: in its own body shape unless mapped here.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const { status, body, headers } = toErrorResponse(error);
+      void reply.code(status).headers(headers).send(body);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(options.rootModule, adapter, {
     bufferLogs: true,
