@@ -41,7 +41,7 @@ export {
   type StockAdjustmentReasonCode,
 } from './common/reason-codes';
 export { IsRequired, REQUIRED_RULE } from './common/required';
-export { isStorableText, IsText, STORABLE_TEXT_RULE } from './common/text';
+export { isStorableText, IsText, STORABLE_TEXT_RULE, unstorableTextMessage } from './common/text';
 export {
   IsUtcTimestamp,
   isUtcTimestamp,

@@ -18,6 +18,11 @@ export function isStorableText(value: unknown): boolean {
   return typeof value === 'string' && !value.includes('\u0000') && !UNPAIRED_SURROGATE.test(value);
 }
 
+/** Why `field` was refused by {@link isStorableText}, in every edge's answer. */
+export function unstorableTextMessage(field: string): string {
+  return `${field} must not contain the character U+0000 or an unpaired UTF-16 surrogate (they cannot be stored)`;
+}
+
 /**
  * Required free text of 1..`maxLength` characters that PostgreSQL can store. Rules `isString`,
  * `isNotEmpty`, `maxLength`, `isStorableText`.
@@ -32,8 +37,7 @@ export function IsText(maxLength: number): PropertyDecorator {
       name: STORABLE_TEXT_RULE,
       validator: {
         validate: (value: unknown): boolean => typeof value !== 'string' || isStorableText(value),
-        defaultMessage: (args) =>
-          `${args?.property} must not contain the character U+0000 or an unpaired UTF-16 surrogate (they cannot be stored)`,
+        defaultMessage: (args) => unstorableTextMessage(args?.property ?? 'text'),
       },
     }),
   );

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
-import { isStorableText, STORABLE_TEXT_RULE } from '@opsline/contracts';
+import { isStorableText, STORABLE_TEXT_RULE, unstorableTextMessage } from '@opsline/contracts';
 import { RequestValidationError } from './domain-error';
 import { validationErrorsToFields } from './validation-fields';
 
@@ -19,29 +19,30 @@ class PlatformValidationPipe extends ValidationPipe {
   private readonly validatedQueries = new WeakMap<DtoClass, Map<string, object>>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const unstorable = checksStrings(metadata) ? unstorableField(value, metadata.data ?? '') : undefined;
-    if (unstorable !== undefined)
-      throw new RequestValidationError([
-        {
-          field: unstorable,
-          rule: STORABLE_TEXT_RULE,
-          message: `${unstorable} must not contain the character U+0000 or an unpaired UTF-16 surrogate`,
-        },
-      ]);
     const { metatype } = metadata;
     if (metadata.type !== 'query' || metatype === undefined || typeof value !== 'object' || value === null)
-      return super.transform(value, metadata);
+      return this.validateFresh(value, metadata);
     let byQuery = this.validatedQueries.get(metatype);
     if (byQuery === undefined) this.validatedQueries.set(metatype, (byQuery = new Map()));
     const key = JSON.stringify(value);
     let dto = byQuery.get(key);
     if (dto === undefined) {
-      const validated: unknown = await super.transform(value, metadata);
+      const validated: unknown = await this.validateFresh(value, metadata);
       if (typeof validated !== 'object' || validated === null) return validated;
       if (byQuery.size >= VALIDATED_QUERIES_PER_DTO) byQuery.clear();
       byQuery.set(key, (dto = validated));
     }
     return Object.assign(Object.create(Object.getPrototypeOf(dto) as object | null) as object, dto);
+  }
+
+  /** The storable-text check, then Nest's validation: what a value not remembered goes through. */
+  private async validateFresh(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const unstorable = checksStrings(metadata) ? unstorableField(value, metadata.data ?? '') : undefined;
+    if (unstorable !== undefined)
+      throw new RequestValidationError([
+        { field: unstorable, rule: STORABLE_TEXT_RULE, message: unstorableTextMessage(unstorable) },
+      ]);
+    return super.transform(value, metadata);
   }
 }
 
