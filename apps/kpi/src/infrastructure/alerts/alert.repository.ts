@@ -155,13 +155,16 @@ const RETURN_COLUMNS = 'r.return_id, r.order_id, r.order_warehouse_id, r.status,
 const POSITION_COLUMNS = 'p.warehouse_id, p.sku, p.available, p.reorder_point';
 const SHIPMENT_COLUMNS = `s.order_id, s.shipment_id, s.warehouse_id, s.shipped_at,
   array(SELECT al.warehouse_id FROM ${t.allocations} al WHERE al.order_id = s.order_id ORDER BY 1) AS allocated`;
-const MISROUTED = `NOT EXISTS (SELECT 1 FROM ${t.allocations} al WHERE al.order_id = s.order_id AND al.warehouse_id = s.warehouse_id)`;
+/** Whether no allocation of the order of the shipment row `alias` names the shipment's warehouse. */
+const misroutedAt = (alias: string): string =>
+  `NOT EXISTS (SELECT 1 FROM ${t.allocations} al WHERE al.order_id = ${alias}.order_id AND al.warehouse_id = ${alias}.warehouse_id)`;
+const MISROUTED = misroutedAt('s');
 /**
- * Whether a shipment being recorded (`k`) is misrouted by the allocations known now: its `misrouted`
- * flag. A flag can only be stale as true (an allocation committed concurrently), and the
- * evaluation re-tests flagged rows with {@link MISROUTED}, so a stale flag never raises an alert.
+ * A shipment being recorded (`k`) is flagged `misrouted` by the allocations known then. A flag can
+ * only be stale as true (an allocation committed concurrently), and the evaluation re-tests flagged
+ * rows with {@link MISROUTED}, so a stale flag never raises an alert.
  */
-const MISROUTED_AS_RECORDED = `NOT EXISTS (SELECT 1 FROM ${t.allocations} al WHERE al.order_id = k.order_id AND al.warehouse_id = k.warehouse_id)`;
+const MISROUTED_AS_RECORDED = misroutedAt('k');
 
 /** SQL of the alerts: the evaluator's inputs (from the live facts and the alerts' own tables) and its writes. */
 export class AlertRepository {
