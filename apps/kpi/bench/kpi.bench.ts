@@ -52,7 +52,11 @@ import { KPI_SOURCE_TOPICS } from '../src/infrastructure/consumer-lag.reader';
 import { kpiBatchHandlers } from '../src/infrastructure/kpi-fact.handlers';
 import { KpiFactRepository } from '../src/infrastructure/kpi-fact.repository';
 import { KPI_CONSUMER_GROUP, KpiTables } from '../src/infrastructure/kpi-tables';
-import { kpiFactTablesUpSql } from '../src/infrastructure/migrations/1764000000400-create-kpi-facts';
+import {
+  kpiFactIndexesUpSql,
+  kpiFactTablesUpSql,
+} from '../src/infrastructure/migrations/1764000000400-create-kpi-facts';
+import { factTablesFillfactorUpSql } from '../src/infrastructure/migrations/1764000000480-fact-tables-fillfactor';
 import { kpiScenario, shuffledWithDuplicates } from '../test/kpi-scenario';
 import { eventLoopLag, loadInOwnProcess, pacedInOwnProcess, serverDurations, serverShares } from './api-load';
 
@@ -177,7 +181,13 @@ async function rawUpsertBaseline(
   const pg = new Client({ connectionString: databaseUrl, application_name: 'kpi-bench-raw-upsert' });
   await pg.connect();
   try {
-    for (const sql of kpiFactTablesUpSql(BASELINE_SCHEMA)) await pg.query(sql);
+    // indexed and stored like the live version the projection writes
+    for (const sql of [
+      ...kpiFactTablesUpSql(BASELINE_SCHEMA),
+      ...kpiFactIndexesUpSql(BASELINE_SCHEMA),
+      ...factTablesFillfactorUpSql(BASELINE_SCHEMA),
+    ])
+      await pg.query(sql);
     // The repository only calls manager.query(text, parameters): a bare pg client is enough.
     const manager = {
       query: async (text: string, parameters?: unknown[]) => (await pg.query(text, parameters)).rows,
@@ -361,7 +371,11 @@ async function main(): Promise<void> {
     service = new ServiceProcess(
       'kpi',
       PORT,
-      { DATABASE_URL: db.url, KAFKA_BROKERS: broker.address, LOG_LEVEL: 'warn' },
+      {
+        DATABASE_URL: db.url,
+        KAFKA_BROKERS: broker.address,
+        LOG_LEVEL: process.env.BENCH_KPI_LOG_LEVEL ?? 'warn',
+      },
       (line) => process.stderr.write(`${line}\n`),
     );
     service.start();
@@ -443,7 +457,7 @@ async function main(): Promise<void> {
         `  of which: POST → first events committed ${(firstAppliedMs / 1000).toFixed(2)} s (tables, group join, ` +
           `first batch); then ${remainingAtFirstApplied} events in ${((caughtUpMs - firstAppliedMs) / 1000).toFixed(2)} s = ` +
           `${Math.round(rate(remainingAtFirstApplied, caughtUpMs - firstAppliedMs))} events/s; caught up → switched ` +
-          `${((rebuildMs - caughtUpMs) / 1000).toFixed(2)} s (analyze, stop the live consumer, switch)`,
+          `${((rebuildMs - caughtUpMs) / 1000).toFixed(2)} s (index, analyze, stop the live consumer, switch)`,
       );
     console.log(`  ${cpuLine(await meter.since(before))}`);
 

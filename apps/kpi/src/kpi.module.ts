@@ -44,6 +44,7 @@ import { CreateAlerts1764000000440 } from './infrastructure/migrations/176400000
 import { IndexOpenAlerts1764000000450 } from './infrastructure/migrations/1764000000450-index-open-alerts';
 import { FreshnessPerPartition1764000000460 } from './infrastructure/migrations/1764000000460-freshness-per-partition';
 import { FlagMisroutedShipments1764000000470 } from './infrastructure/migrations/1764000000470-flag-misrouted-shipments';
+import { FactTablesFillfactor1764000000480 } from './infrastructure/migrations/1764000000480-fact-tables-fillfactor';
 
 /**
  * The KPI aggregator: read models built from the event stream, and the KPI read API. Its consumers
@@ -71,6 +72,7 @@ export class KpiModule {
             IndexOpenAlerts1764000000450,
             FreshnessPerPartition1764000000460,
             FlagMisroutedShipments1764000000470,
+            FactTablesFillfactor1764000000480,
           ],
         }),
         DashboardModule,

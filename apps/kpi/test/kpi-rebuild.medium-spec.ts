@@ -36,7 +36,8 @@ interface RebuildProgress {
 let stack: KpiStack;
 
 /** A statement on the service's own database. */
-const sql = (text: string): Promise<unknown> => stack.app.get(DataSource).query(text);
+const sql = (text: string, parameters?: unknown[]): Promise<unknown> =>
+  stack.app.get(DataSource).query(text, parameters);
 
 /** The answer as served, with `freshness` when it has one. */
 async function served(url: string): Promise<Record<string, unknown>> {
@@ -183,6 +184,27 @@ describe('POST /admin/read-models/rebuild', () => {
       expect(rows.length).toBeGreaterThan(0);
       expect([name, await rowsOf(rebuilt[name])]).toEqual([name, rows]);
     }
+    // Built without its query indexes, the version has them (and the tables' storage parameters) by the switch.
+    // (every table of the version: the service's schema also holds the alerts, the outbox, the migrations)
+    const layoutOf = (schema: string): Promise<unknown> =>
+      sql(
+        `SELECT c.relname, c.reloptions,
+                array(SELECT regexp_replace(pg_get_indexdef(i.indexrelid), '"?kpi(_v2)?"?\\.', '', 'g')
+                      FROM pg_index i WHERE i.indrelid = c.oid ORDER BY 1) AS indexes
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1 AND c.relkind = 'r'
+           AND c.relname IN (SELECT tablename FROM pg_tables WHERE schemaname = 'kpi_v2')
+         ORDER BY c.relname`,
+        [schema],
+      );
+    const migratedLayout = (await layoutOf('kpi')) as { indexes: string[] }[];
+    expect(migratedLayout.flatMap((table) => table.indexes)).toContain(
+      'CREATE INDEX order_facts_placed_at_idx ON order_facts USING btree (placed_at)',
+    );
+    expect(migratedLayout).toContainEqual(
+      expect.objectContaining({ relname: 'order_line_facts', reloptions: ['fillfactor=70'] }),
+    );
+    expect(await layoutOf('kpi_v2')).toEqual(migratedLayout);
     // The change log goes on: the old ids, then the rebuilt marker.
     const changeLog = (table: string): Promise<unknown> =>
       sql(`SELECT id::int, fact, bucket_times FROM ${table} ORDER BY id`);

@@ -1,7 +1,10 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { KPI_SCHEMA, KpiTables } from '../kpi-tables';
 
-/** The fact tables of the KPI read models in `schema`, with indexes on the bucketed time columns. */
+/**
+ * The fact tables of the KPI read models in `schema`, with their keys: all the projection's upserts
+ * need. The indexes the queries read by are {@link kpiFactIndexesUpSql}.
+ */
 export function kpiFactTablesUpSql(schema: string): string[] {
   const t = new KpiTables(schema);
   return [
@@ -24,9 +27,6 @@ export function kpiFactTablesUpSql(schema: string): string[] {
       lines_filled_at_first_attempt integer NOT NULL,
       cycle_time_hours double precision
     )`,
-    `CREATE INDEX order_facts_placed_at_idx ON ${t.orders} (placed_at)`,
-    `CREATE INDEX order_facts_cancelled_at_idx ON ${t.orders} (cancelled_at) WHERE status = 'CANCELLED'`,
-    `CREATE INDEX order_facts_last_shipment_at_idx ON ${t.orders} (last_shipment_at) WHERE complete`,
     `CREATE TABLE ${t.orderLines} (
       order_id text NOT NULL,
       line_id text NOT NULL,
@@ -38,7 +38,6 @@ export function kpiFactTablesUpSql(schema: string): string[] {
       cancelled_quantity integer NOT NULL,
       PRIMARY KEY (order_id, line_id)
     )`,
-    `CREATE INDEX order_line_facts_sku_idx ON ${t.orderLines} (sku, order_id)`,
     `CREATE TABLE ${t.shipmentLines} (
       order_id text NOT NULL,
       shipment_id text NOT NULL,
@@ -51,8 +50,6 @@ export function kpiFactTablesUpSql(schema: string): string[] {
       shipped_at timestamptz NOT NULL,
       PRIMARY KEY (order_id, shipment_id, line_no)
     )`,
-    `CREATE INDEX shipment_line_facts_shipped_at_idx ON ${t.shipmentLines} (shipped_at)`,
-    `CREATE INDEX shipment_line_facts_position_idx ON ${t.shipmentLines} (warehouse_id, sku, shipped_at)`,
     `CREATE TABLE ${t.returns} (
       return_id text PRIMARY KEY,
       order_id text NOT NULL,
@@ -62,8 +59,6 @@ export function kpiFactTablesUpSql(schema: string): string[] {
       status text NOT NULL,
       first_received_at timestamptz
     )`,
-    `CREATE INDEX return_facts_requested_at_idx ON ${t.returns} (requested_at)`,
-    `CREATE INDEX return_facts_order_idx ON ${t.returns} (order_id)`,
     `CREATE TABLE ${t.returnLines} (
       return_id text NOT NULL,
       line_id text NOT NULL,
@@ -79,7 +74,6 @@ export function kpiFactTablesUpSql(schema: string): string[] {
       warehouse_id text NOT NULL,
       inspected_at timestamptz NOT NULL
     )`,
-    `CREATE INDEX inspection_facts_inspected_at_idx ON ${t.inspections} (inspected_at)`,
     `CREATE TABLE ${t.inspectionLines} (
       inspection_id text NOT NULL,
       line_no integer NOT NULL,
@@ -98,7 +92,6 @@ export function kpiFactTablesUpSql(schema: string): string[] {
       counted_at timestamptz NOT NULL,
       accurate boolean NOT NULL
     )`,
-    `CREATE INDEX cycle_count_facts_counted_at_idx ON ${t.cycleCounts} (counted_at)`,
     `CREATE TABLE ${t.positions} (
       warehouse_id text NOT NULL,
       sku text NOT NULL,
@@ -123,6 +116,27 @@ export function kpiFactTablesUpSql(schema: string): string[] {
   ];
 }
 
+/**
+ * The indexes of `schema`'s fact tables on the bucketed time columns and the filters. A rebuild
+ * creates them when it has caught up, not before: nothing reads a version while it is built, and
+ * one index build over the loaded rows costs a fraction of keeping the indexes up to date row by row.
+ */
+export function kpiFactIndexesUpSql(schema: string): string[] {
+  const t = new KpiTables(schema);
+  return [
+    `CREATE INDEX IF NOT EXISTS order_facts_placed_at_idx ON ${t.orders} (placed_at)`,
+    `CREATE INDEX IF NOT EXISTS order_facts_cancelled_at_idx ON ${t.orders} (cancelled_at) WHERE status = 'CANCELLED'`,
+    `CREATE INDEX IF NOT EXISTS order_facts_last_shipment_at_idx ON ${t.orders} (last_shipment_at) WHERE complete`,
+    `CREATE INDEX IF NOT EXISTS order_line_facts_sku_idx ON ${t.orderLines} (sku, order_id)`,
+    `CREATE INDEX IF NOT EXISTS shipment_line_facts_shipped_at_idx ON ${t.shipmentLines} (shipped_at)`,
+    `CREATE INDEX IF NOT EXISTS shipment_line_facts_position_idx ON ${t.shipmentLines} (warehouse_id, sku, shipped_at)`,
+    `CREATE INDEX IF NOT EXISTS return_facts_requested_at_idx ON ${t.returns} (requested_at)`,
+    `CREATE INDEX IF NOT EXISTS return_facts_order_idx ON ${t.returns} (order_id)`,
+    `CREATE INDEX IF NOT EXISTS inspection_facts_inspected_at_idx ON ${t.inspections} (inspected_at)`,
+    `CREATE INDEX IF NOT EXISTS cycle_count_facts_counted_at_idx ON ${t.cycleCounts} (counted_at)`,
+  ];
+}
+
 /** Creates the KPI fact tables (nothing is deployed before them: the skeleton's table is folded in). */
 export function createKpiFactTablesMigration(schema: string = KPI_SCHEMA): new () => MigrationInterface {
   const tables = new KpiTables(schema);
@@ -130,7 +144,8 @@ export function createKpiFactTablesMigration(schema: string = KPI_SCHEMA): new (
     name = 'CreateKpiFacts1764000000400';
 
     async up(queryRunner: QueryRunner): Promise<void> {
-      for (const statement of kpiFactTablesUpSql(schema)) await queryRunner.query(statement);
+      for (const statement of [...kpiFactTablesUpSql(schema), ...kpiFactIndexesUpSql(schema)])
+        await queryRunner.query(statement);
     }
 
     async down(queryRunner: QueryRunner): Promise<void> {

@@ -19,7 +19,7 @@ export function freshnessPerPartitionUpSql(schema: string): string[] {
 }
 
 /** Every version's schema that still has its tables (the live one, one being built, the kept previous one). */
-async function versionSchemas(queryRunner: QueryRunner): Promise<string[]> {
+export async function versionSchemas(queryRunner: QueryRunner): Promise<string[]> {
   const rows = (await queryRunner.query(
     `SELECT schema_name FROM "${KPI_SCHEMA}".read_model_versions
      WHERE to_regclass(quote_ident(schema_name) || '.topic_freshness') IS NOT NULL

@@ -23,9 +23,10 @@ import { ConsumerLagReader, KPI_SOURCE_TOPICS } from '../consumer-lag.reader';
 import { kpiBatchConsumer } from '../kpi-batch-consumer';
 import { kpiBatchHandlers } from '../kpi-fact.handlers';
 import { KPI_SCHEMA, KpiTables } from '../kpi-tables';
-import { kpiFactTablesUpSql } from '../migrations/1764000000400-create-kpi-facts';
+import { kpiFactIndexesUpSql, kpiFactTablesUpSql } from '../migrations/1764000000400-create-kpi-facts';
 import { freshnessPerPartitionUpSql } from '../migrations/1764000000460-freshness-per-partition';
 import { eventJournalUpSql } from '../migrations/1764000000420-create-event-journal';
+import { factTablesFillfactorUpSql } from '../migrations/1764000000480-fact-tables-fillfactor';
 import { KpiEnvironment } from '../../kpi.environment';
 import {
   LiveKpiTables,
@@ -141,7 +142,10 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
     await Promise.all([this.liveConsumer?.stop(), this.rebuild?.consumer?.stop()]);
   }
 
-  /** POST /admin/read-models/rebuild: registers `kpi_v<N>`, creates its tables, starts filling it. */
+  /**
+   * POST /admin/read-models/rebuild: registers `kpi_v<N>`, creates its tables, starts filling it. The
+   * tables have their keys but not yet the indexes the queries read by: those are built at the switch.
+   */
   async startRebuild(): Promise<RebuildProgress> {
     if ((await this.versions.building()) !== null) throw this.alreadyRunning();
     const marks = await this.offsets.highWaterMarks();
@@ -154,9 +158,9 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
         for (const sql of [
           ...kpiFactTablesUpSql(version.schema),
           ...freshnessPerPartitionUpSql(version.schema),
+          ...factTablesFillfactorUpSql(version.schema),
           ...eventJournalUpSql(version.schema),
           ...messagingTablesUpSql(version.schema),
-          inboxProcessedAtIndexSql(version.schema),
         ])
           await manager.query(sql);
       });
@@ -243,16 +247,23 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
   }
 
   /**
-   * The switch. The new tables are analyzed, then the live consumer stops (finishing and committing
-   * its batch), so the old change log is final; then one transaction copies it into the new version
-   * (same ids, replacing the rebuild's own replay of history), appends the `rebuilt` marker, and
-   * makes the new version live.
+   * The switch. The new tables get their indexes and are analyzed, then the live consumer stops
+   * (finishing and committing its batch), so the old change log is final; then one transaction copies
+   * it into the new version (same ids, replacing the rebuild's own replay of history), appends the
+   * `rebuilt` marker, and makes the new version live.
    */
   private async switchTo(version: ReadModelVersion): Promise<void> {
     if (this.stopping || this.rebuild === null) return;
     const previous = this.live.tables;
     const next = new KpiTables(version.schema);
     const began = Date.now();
+    // Each index on its own connection; the rebuild's consumer waits for them (the live one goes on).
+    await Promise.all(
+      [...kpiFactIndexesUpSql(version.schema), inboxProcessedAtIndexSql(version.schema)].map((sql) =>
+        this.dataSource.query(sql),
+      ),
+    );
+    const indexedAt = Date.now();
     // Fresh tables have no statistics yet: without them the first queries of the new version plan
     // badly. Analyzed while the live consumer still runs (the rebuild has caught up, the numbers are
     // representative), each table on its own connection.
@@ -284,8 +295,13 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
       msg: 'read models switched',
       from: previous.schema,
       to: version.schema,
-      // where the switch's time went: analyzing the new tables, stopping the live consumer, the switch itself
-      ms: { analyze: analyzedAt - began, stop: stoppedAt - analyzedAt, switch: Date.now() - stoppedAt },
+      // where the switch's time went: indexing, analyzing, stopping the live consumer, the switch itself
+      ms: {
+        index: indexedAt - began,
+        analyze: analyzedAt - indexedAt,
+        stop: stoppedAt - analyzedAt,
+        switch: Date.now() - stoppedAt,
+      },
     });
     await this.dropOlderVersions().catch((error: Error) =>
       this.logger.warn({ msg: 'dropping an old read-model version failed', error: error.message }),

@@ -7,6 +7,7 @@ import {
 } from '../src/infrastructure/migrations/1764000000400-create-kpi-facts';
 import { CreateReadModelVersions1764000000410 } from '../src/infrastructure/migrations/1764000000410-create-read-model-versions';
 import { FreshnessPerPartition1764000000460 } from '../src/infrastructure/migrations/1764000000460-freshness-per-partition';
+import { FactTablesFillfactor1764000000480 } from '../src/infrastructure/migrations/1764000000480-fact-tables-fillfactor';
 
 jest.setTimeout(60_000);
 
@@ -33,10 +34,13 @@ async function freshnessRows(schema: string): Promise<Record<string, unknown>[]>
   );
 }
 
-async function migrate(direction: 'up' | 'down'): Promise<void> {
+async function migrate(
+  direction: 'up' | 'down',
+  migration: typeof FreshnessPerPartition1764000000460 | typeof FactTablesFillfactor1764000000480,
+): Promise<void> {
   const runner = dataSource.createQueryRunner();
   try {
-    await new FreshnessPerPartition1764000000460()[direction](runner);
+    await new migration()[direction](runner);
   } finally {
     await runner.release();
   }
@@ -68,7 +72,7 @@ afterAll(() => db.drop());
 
 describe('migration 460: topic freshness per partition', () => {
   it('keys every version’s freshness by topic and partition, keeping the rows from before as partition -1', async () => {
-    await migrate('up');
+    await migrate('up', FreshnessPerPartition1764000000460);
     for (const schema of SCHEMAS) {
       expect(await primaryKeyOf(schema)).toEqual(['topic', 'partition']);
       expect(await freshnessRows(schema)).toEqual([
@@ -91,12 +95,46 @@ describe('migration 460: topic freshness per partition', () => {
   });
 
   it('goes back to one row per topic, the newest over its partitions', async () => {
-    await migrate('down');
+    await migrate('down', FreshnessPerPartition1764000000460);
     expect(await primaryKeyOf(KPI_SCHEMA)).toEqual(['topic']);
     expect(await freshnessRows(KPI_SCHEMA)).toEqual([
       { topic: 'opsline.orders', newest_event_time: new Date('2026-11-23T10:00:00Z') },
       { topic: 'opsline.returns', newest_event_time: new Date('2026-11-21T10:00:00Z') },
     ]);
     expect(await primaryKeyOf(REBUILT)).toEqual(['topic']);
+  });
+});
+
+describe('migration 480: room on the pages of the fact tables updated in place', () => {
+  const storageOf = (schema: string): Promise<{ relname: string; reloptions: string[] | null }[]> =>
+    dataSource.query(
+      `SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = $1 AND c.relname IN ('order_facts', 'order_line_facts', 'return_facts',
+         'return_line_facts', 'position_facts') ORDER BY c.relname`,
+      [schema],
+    );
+
+  it('leaves 30 % of each new page free in every version’s lines, returns and positions, not orders', async () => {
+    await migrate('up', FactTablesFillfactor1764000000480);
+    for (const schema of SCHEMAS)
+      expect(await storageOf(schema)).toEqual([
+        { relname: 'order_facts', reloptions: null },
+        { relname: 'order_line_facts', reloptions: ['fillfactor=70'] },
+        { relname: 'position_facts', reloptions: ['fillfactor=70'] },
+        { relname: 'return_facts', reloptions: ['fillfactor=70'] },
+        { relname: 'return_line_facts', reloptions: ['fillfactor=70'] },
+      ]);
+  });
+
+  it('goes back to full pages', async () => {
+    await migrate('down', FactTablesFillfactor1764000000480);
+    for (const schema of SCHEMAS)
+      expect((await storageOf(schema)).map((table) => table.reloptions)).toEqual([
+        null,
+        null,
+        null,
+        null,
+        null,
+      ]);
   });
 });
