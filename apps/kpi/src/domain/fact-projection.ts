@@ -24,8 +24,12 @@ import type {
  * reference computation (tests) applies the same projections in memory.
  */
 
-/** An order fact as one event states it; `cancelledAt` undefined means "this event does not say". */
-export type OrderFactChange = Omit<OrderFact, 'cancelledAt'> & { readonly cancelledAt?: string };
+/**
+ * An order fact as one event states it; `cancelledAt` undefined means "this event does not say".
+ * Every projection builds it with the same properties in the same order: objects of one shape keep
+ * the code reading them fast (with three shapes, copying one took 8 µs instead of 0.2).
+ */
+export type OrderFactChange = Omit<OrderFact, 'cancelledAt'> & { readonly cancelledAt: string | undefined };
 
 export interface OrderProjection {
   readonly order: OrderFactChange;
@@ -65,6 +69,7 @@ export function projectOrderPlaced(data: OrdersOrderPlacedV1): OrderProjection {
       placedAt: data.placedAt,
       promisedShipBy: data.promisedShipBy,
       status: 'PLACED',
+      cancelledAt: undefined,
       complete: false,
       lastShipmentAt: null,
       shipmentCount: 0,
@@ -114,7 +119,7 @@ export function projectOrderLifecycle(data: OrderLifecycleData): OrderProjection
       placedAt: data.placedAt,
       promisedShipBy: data.promisedShipBy,
       status: data.status,
-      ...(data.cancelledAt === undefined ? {} : { cancelledAt: data.cancelledAt }),
+      cancelledAt: data.cancelledAt,
       complete: isOrderComplete(lines),
       lastShipmentAt: data.lastShipmentAt ?? null,
       shipmentCount: data.shipmentCount,

@@ -13,45 +13,57 @@ import type {
 import { Column, firstPerKey, insertRows, lastPerKey, updateAllExcept } from './bulk-upsert';
 import { KpiTables } from './kpi-tables';
 
-/** An order row: the fact plus a summary of all its lines (the unfiltered placedAt metrics read only it). */
-type OrderRow = OrderFactChange & {
+/**
+ * An order row: the fact, its cancellation time (an event that does not state one keeps the one
+ * before), and a summary of all its lines (the unfiltered placedAt metrics read only the row).
+ */
+interface OrderRow {
+  readonly fact: OrderFactChange;
+  readonly cancelledAt: string | undefined;
   readonly unitsOrdered: number;
   readonly orderValueMinor: number;
   readonly lineCount: number;
   readonly linesFilledAtFirstAttempt: number;
   /** (last shipment − placedAt) in hours, as the reference computes it (percentiles run over it). */
   readonly cycleTimeHours: number | null;
-};
+}
 
-function orderRow(projection: OrderProjection): OrderRow {
-  const { lines } = projection;
+function orderRow({ order, lines }: OrderProjection): OrderRow {
+  let unitsOrdered = 0;
+  let orderValueMinor = 0;
+  let linesFilledAtFirstAttempt = 0;
+  for (const line of lines) {
+    unitsOrdered += line.quantity;
+    orderValueMinor += line.quantity * line.unitPriceMinor;
+    if (line.reservedAtFirstAttempt !== null && line.reservedAtFirstAttempt >= line.quantity)
+      linesFilledAtFirstAttempt++;
+  }
   return {
-    ...projection.order,
-    unitsOrdered: lines.reduce((sum, line) => sum + line.quantity, 0),
-    orderValueMinor: lines.reduce((sum, line) => sum + line.quantity * line.unitPriceMinor, 0),
+    fact: order,
+    cancelledAt: order.cancelledAt,
+    unitsOrdered,
+    orderValueMinor,
     lineCount: lines.length,
-    linesFilledAtFirstAttempt: lines.filter(
-      (line) => line.reservedAtFirstAttempt !== null && line.reservedAtFirstAttempt >= line.quantity,
-    ).length,
+    linesFilledAtFirstAttempt,
     cycleTimeHours:
-      projection.order.lastShipmentAt === null
+      order.lastShipmentAt === null
         ? null
-        : (Date.parse(projection.order.lastShipmentAt) - Date.parse(projection.order.placedAt)) / 3_600_000,
+        : (Date.parse(order.lastShipmentAt) - Date.parse(order.placedAt)) / 3_600_000,
   };
 }
 
 const ORDER_COLUMNS: readonly Column<OrderRow>[] = [
-  { name: 'order_id', type: 'text', value: (o) => o.orderId },
-  { name: 'channel', type: 'text', value: (o) => o.channel },
-  { name: 'warehouse_id', type: 'text', value: (o) => o.warehouseId },
-  { name: 'placed_at', type: 'timestamptz', value: (o) => o.placedAt },
-  { name: 'promised_ship_by', type: 'timestamptz', value: (o) => o.promisedShipBy },
-  { name: 'status', type: 'text', value: (o) => o.status },
+  { name: 'order_id', type: 'text', value: (o) => o.fact.orderId },
+  { name: 'channel', type: 'text', value: (o) => o.fact.channel },
+  { name: 'warehouse_id', type: 'text', value: (o) => o.fact.warehouseId },
+  { name: 'placed_at', type: 'timestamptz', value: (o) => o.fact.placedAt },
+  { name: 'promised_ship_by', type: 'timestamptz', value: (o) => o.fact.promisedShipBy },
+  { name: 'status', type: 'text', value: (o) => o.fact.status },
   { name: 'cancelled_at', type: 'timestamptz', value: (o) => o.cancelledAt ?? null },
-  { name: 'complete', type: 'boolean', value: (o) => o.complete },
-  { name: 'last_shipment_at', type: 'timestamptz', value: (o) => o.lastShipmentAt },
-  { name: 'shipment_count', type: 'int', value: (o) => o.shipmentCount },
-  { name: 'backordered_at_first_attempt', type: 'boolean', value: (o) => o.backorderedAtFirstAttempt },
+  { name: 'complete', type: 'boolean', value: (o) => o.fact.complete },
+  { name: 'last_shipment_at', type: 'timestamptz', value: (o) => o.fact.lastShipmentAt },
+  { name: 'shipment_count', type: 'int', value: (o) => o.fact.shipmentCount },
+  { name: 'backordered_at_first_attempt', type: 'boolean', value: (o) => o.fact.backorderedAtFirstAttempt },
   { name: 'units_ordered', type: 'int', value: (o) => o.unitsOrdered },
   { name: 'order_value_minor', type: 'bigint', value: (o) => o.orderValueMinor },
   { name: 'line_count', type: 'int', value: (o) => o.lineCount },
@@ -157,7 +169,7 @@ export class KpiFactRepository {
 
   /** order-placed: never overwrites a snapshot already heard. */
   async insertPlacedOrders(manager: EntityManager, projections: readonly OrderProjection[]): Promise<void> {
-    const orders = firstPerKey(projections.map(orderRow), (o) => o.orderId);
+    const orders = firstPerKey(projections.map(orderRow), (o) => o.fact.orderId);
     await insertRows(manager, this.tables.orders, ORDER_COLUMNS, orders, 'ON CONFLICT (order_id) DO NOTHING');
     const lines = firstPerKey(
       projections.flatMap((p) => p.lines),
@@ -176,8 +188,8 @@ export class KpiFactRepository {
   async upsertOrderSnapshots(manager: EntityManager, projections: readonly OrderProjection[]): Promise<void> {
     const merged = new Map<string, OrderRow>();
     for (const order of projections.map(orderRow)) {
-      const cancelledAt = order.cancelledAt ?? merged.get(order.orderId)?.cancelledAt;
-      merged.set(order.orderId, cancelledAt === undefined ? order : { ...order, cancelledAt });
+      const cancelledAt = order.cancelledAt ?? merged.get(order.fact.orderId)?.cancelledAt;
+      merged.set(order.fact.orderId, cancelledAt === order.cancelledAt ? order : { ...order, cancelledAt });
     }
     const update = updateAllExcept(ORDER_COLUMNS, ['order_id']).replace(
       'cancelled_at = EXCLUDED.cancelled_at',
