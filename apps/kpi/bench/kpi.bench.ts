@@ -363,7 +363,8 @@ async function main(): Promise<void> {
     const byTopic = KPI_SOURCE_TOPICS.map((t) => `${t} ${events.filter((e) => e.topic === t).length}`);
     console.log(
       `kpi bench: ${EVENTS} domain events of the seeded scenario (${byTopic.join(', ')}); broker in its own ` +
-        `process, database ${db.databaseName} (${db.server.kind}), the kpi service as a child process; ${PARTITIONS} partitions`,
+        `process, database ${db.databaseName} (${db.server.kind}), the kpi service as a child process ` +
+        `(KPI_ROLE=${API_PROCESS === 'separate' ? 'projector, at its default KPI_PROJECTOR_NICE, beside an api one' : 'all'}); ${PARTITIONS} partitions`,
     );
 
     const rawRate = await rawUpsertBaseline(db.url, events, meter);
@@ -375,6 +376,8 @@ async function main(): Promise<void> {
         DATABASE_URL: db.url,
         KAFKA_BROKERS: broker.address,
         LOG_LEVEL: process.env.BENCH_KPI_LOG_LEVEL ?? 'warn',
+        // deployed as deploy/k8s does: one projector beside the API replicas (at its default priority, KPI_PROJECTOR_NICE)
+        KPI_ROLE: API_PROCESS === 'separate' ? 'projector' : 'all',
       },
       (line) => process.stderr.write(`${line}\n`),
     );

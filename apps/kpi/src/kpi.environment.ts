@@ -19,6 +19,16 @@ export class KpiEnvironment extends DatabaseServiceEnvironment {
   @IsIn(KPI_ROLES)
   KPI_ROLE: KpiRole = 'all';
 
+  /**
+   * With `KPI_ROLE=projector`, the process lowers its CPU priority to this nice value (0–19, default
+   * 10), so read-API replicas on the same machine answer before projection work, which catches up in
+   * their idle time. No effect in other roles, nor across containers (each has its own CPU share);
+   * 0 keeps the normal priority.
+   */
+  @Type(() => Number)
+  @IsIntInRange(0, 19)
+  KPI_PROJECTOR_NICE = 10;
+
   /** At most this many journal events are replayed for one as-of or lineage answer; more is a 422 (default 100,000). */
   @Type(() => Number)
   @IsIntInRange(1, 10_000_000)

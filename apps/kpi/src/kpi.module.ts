@@ -44,6 +44,7 @@ import { CreateAlerts1764000000440 } from './infrastructure/migrations/176400000
 import { IndexOpenAlerts1764000000450 } from './infrastructure/migrations/1764000000450-index-open-alerts';
 import { FreshnessPerPartition1764000000460 } from './infrastructure/migrations/1764000000460-freshness-per-partition';
 import { FlagMisroutedShipments1764000000470 } from './infrastructure/migrations/1764000000470-flag-misrouted-shipments';
+import { ProjectorPriority } from './infrastructure/projector-priority';
 import { FactTablesFillfactor1764000000480 } from './infrastructure/migrations/1764000000480-fact-tables-fillfactor';
 
 /**
@@ -99,6 +100,7 @@ export class KpiModule {
         },
         // the projecting process keeps the log (it writes it); an API-only one only reads it
         ...(environment.KPI_ROLE === 'api' ? [] : [ChangeLogRetentionSweep]),
+        { provide: ProjectorPriority, useFactory: () => new ProjectorPriority(environment) },
         {
           provide: KPI_RECONCILIATION_SETTINGS,
           useValue: {
