@@ -460,7 +460,7 @@ async function main(): Promise<void> {
         `  of which: POST → first events committed ${(firstAppliedMs / 1000).toFixed(2)} s (tables, group join, ` +
           `first batch); then ${remainingAtFirstApplied} events in ${((caughtUpMs - firstAppliedMs) / 1000).toFixed(2)} s = ` +
           `${Math.round(rate(remainingAtFirstApplied, caughtUpMs - firstAppliedMs))} events/s; caught up → switched ` +
-          `${((rebuildMs - caughtUpMs) / 1000).toFixed(2)} s (index, analyze, stop the live consumer, switch)`,
+          `${((rebuildMs - caughtUpMs) / 1000).toFixed(2)} s (index and analyze while the live consumer stops, switch)`,
       );
     console.log(`  ${cpuLine(await meter.since(before))}`);
 
