@@ -1,3 +1,4 @@
+import { arrayLiteral } from '@opsline/persistence';
 import type { EntityManager } from 'typeorm';
 
 /** One column of a multi-row insert: its name, its PostgreSQL array element type, and its value. */
@@ -24,7 +25,7 @@ export async function insertRows<Row>(
   const arrays = columns.map((column, i) => `$${i + 1}::${column.type}[]`).join(', ');
   await manager.query(
     `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays}) ${onConflict}`,
-    columns.map((column) => rows.map(column.value)),
+    columns.map((column) => arrayLiteral(rows.map(column.value))),
   );
 }
 

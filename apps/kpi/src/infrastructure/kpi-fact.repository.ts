@@ -1,3 +1,4 @@
+import { arrayLiteral } from '@opsline/persistence';
 import type { EntityManager } from 'typeorm';
 import type { OrderFactChange, OrderProjection, ReturnProjection } from '../domain/fact-projection';
 import type {
@@ -283,7 +284,7 @@ export class KpiFactRepository {
   async lastShipmentTimesOf(manager: EntityManager, orderIds: readonly string[]): Promise<string[]> {
     const rows = (await manager.query(
       `SELECT last_shipment_at FROM ${this.tables.orders} WHERE order_id = ANY($1::text[]) AND complete`,
-      [[...new Set(orderIds)]],
+      [arrayLiteral([...new Set(orderIds)])],
     )) as { last_shipment_at: Date }[];
     return rows.map((row) => row.last_shipment_at.toISOString());
   }
@@ -365,7 +366,7 @@ export class KpiFactRepository {
     if (distinctTimes.length > 0)
       await manager.query(
         `INSERT INTO ${this.tables.changes} (fact, bucket_times) VALUES ($1, $2::timestamptz[])`,
-        [fact, distinctTimes],
+        [fact, arrayLiteral(distinctTimes)],
       );
   }
 }

@@ -1,3 +1,4 @@
+import { arrayLiteral } from '@opsline/persistence';
 import { EntityManager } from 'typeorm';
 
 export interface InboxEntry {
@@ -26,10 +27,10 @@ export class Inbox {
        ON CONFLICT DO NOTHING RETURNING event_id`,
       [
         this.consumerGroup,
-        entries.map((e) => e.eventId),
-        entries.map((e) => e.topic),
-        entries.map((e) => e.partition),
-        entries.map((e) => e.offset),
+        arrayLiteral(entries.map((e) => e.eventId)),
+        arrayLiteral(entries.map((e) => e.topic)),
+        arrayLiteral(entries.map((e) => e.partition)),
+        arrayLiteral(entries.map((e) => e.offset)),
       ],
     );
     return new Set(rows.map((row) => row.event_id));
