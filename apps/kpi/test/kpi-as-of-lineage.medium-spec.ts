@@ -2,6 +2,8 @@ import { DataSource } from 'typeorm';
 import { waitFor } from '../../../libs/kafka-broker/test/broker-fixture';
 import { OrderStory, ReturnStory, TopicEvent } from '../src/domain/kpi.fixtures';
 import { AUTH, KpiStack, startKpiStack } from './kpi-stack';
+import { EventJournalRepository } from '../src/infrastructure/journal/event-journal.repository';
+import { KpiTables } from '../src/infrastructure/kpi-tables';
 
 jest.setTimeout(180_000);
 
@@ -295,6 +297,47 @@ describe('the event journal', () => {
       `SELECT event_id, topic, partition, "offset"::text AS "offset", known_since, type, subject
        FROM "${schema}".event_journal ORDER BY event_id`,
     );
+
+  it('records since when an event was known: its Kafka record timestamp to the millisecond, else the time it was applied', async () => {
+    const runner = stack.app.get(DataSource).createQueryRunner();
+    await runner.startTransaction();
+    try {
+      const journal = new EventJournalRepository(new KpiTables('kpi').journal);
+      const event = (id: string) => ({
+        id,
+        type: 'opsline.order.placed.v1',
+        source: 'test',
+        subject: 'ORD-KNOWN',
+        time: '2026-11-20T09:00:00.000Z',
+        data: { orderId: 'ORD-KNOWN' },
+      });
+      await journal.append(
+        runner.manager,
+        'opsline.orders',
+        0,
+        [event('known-1'), event('known-2')],
+        [
+          { offset: '41', timestampMs: Date.parse('2026-11-20T10:00:00.123Z') },
+          { offset: '42', timestampMs: Date.parse('2026-11-20T10:00:01.999Z') },
+        ],
+      );
+      await journal.append(runner.manager, 'opsline.orders', 0, [event('known-3')], undefined);
+      const [{ now }] = (await runner.query('SELECT now()')) as { now: Date }[];
+      expect(
+        await runner.query(
+          `SELECT event_id, "offset"::text AS "offset", known_since FROM kpi.event_journal
+           WHERE subject = 'ORD-KNOWN' ORDER BY event_id`,
+        ),
+      ).toEqual([
+        { event_id: 'known-1', offset: '41', known_since: new Date('2026-11-20T10:00:00.123Z') },
+        { event_id: 'known-2', offset: '42', known_since: new Date('2026-11-20T10:00:01.999Z') },
+        { event_id: 'known-3', offset: null, known_since: now },
+      ]);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
 
   it('holds every applied event once (a duplicate delivery too), with its place in the log; a rebuild refills it and answers the same as-of', async () => {
     const rows = (await journalOf('kpi')) as { event_id: string; offset: string | null; topic: string }[];

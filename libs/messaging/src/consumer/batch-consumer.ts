@@ -236,7 +236,7 @@ export class BatchConsumer {
           if (pending?.handler !== batchHandler) await flush();
           pending ??= { handler: batchHandler, type: consumed.type, events: [], records: [] };
           pending.events.push(consumed);
-          pending.records.push({ offset: message.offset, timestamp: recordTimestamp(message) });
+          pending.records.push({ offset: message.offset, timestampMs: recordTimestampMs(message) });
           continue;
         }
         await flush();
@@ -292,10 +292,10 @@ export class BatchConsumer {
   }
 }
 
-/** The record's Kafka timestamp (milliseconds since the epoch in the protocol) as ISO-8601. */
-function recordTimestamp(message: KafkaMessage): string {
+/** The record's Kafka timestamp in milliseconds since the epoch (now, when it has none). */
+function recordTimestampMs(message: KafkaMessage): number {
   const ms = Number(message.timestamp);
-  return new Date(Number.isFinite(ms) && ms > 0 ? ms : Date.now()).toISOString();
+  return Number.isFinite(ms) && ms > 0 ? ms : Date.now();
 }
 
 /** The first event of each id, in order. */

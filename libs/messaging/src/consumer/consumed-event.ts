@@ -58,10 +58,13 @@ export interface BatchHandlerContext {
   readonly records?: readonly ConsumedRecordPosition[];
 }
 
-/** An event's place in the log: its offset and the record's Kafka timestamp (ISO-8601). */
+/**
+ * An event's place in the log: its offset and the record's Kafka timestamp (milliseconds since the
+ * epoch, as the protocol has it: formatting it per record was 2% of the kpi consumer's CPU).
+ */
 export interface ConsumedRecordPosition {
   readonly offset: string;
-  readonly timestamp: string;
+  readonly timestampMs: number;
 }
 
 /**

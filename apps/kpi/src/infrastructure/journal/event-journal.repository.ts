@@ -34,7 +34,6 @@ export class EventJournalRepository {
     records: readonly ConsumedRecordPosition[] | undefined,
   ): Promise<void> {
     if (events.length === 0) return;
-    const now = new Date().toISOString();
     // One JSON document for the run: a text[] of JSON payloads would have every quote escaped for the
     // array literal (by pg, in JS) and unescaped again by PostgreSQL.
     const rows = events.map((event, i) => ({
@@ -42,15 +41,16 @@ export class EventJournalRepository {
       type: event.type,
       subject: event.subject,
       time: event.time,
-      known: records?.[i]?.timestamp ?? now,
+      knownMs: records?.[i]?.timestampMs ?? null,
       off: records?.[i]?.offset ?? null,
       data: event.data,
     }));
     await manager.query(
       `INSERT INTO ${this.table} (event_id, type, subject, business_time, known_since, topic, partition, "offset", data)
-       SELECT e.id, e.type, e.subject, e.time, e.known, $2, $3, e.off, e.data
+       SELECT e.id, e.type, e.subject, e.time,
+         coalesce(timestamptz 'epoch' + e."knownMs" * interval '1 millisecond', now()), $2, $3, e.off, e.data
        FROM json_to_recordset($1::json)
-         AS e(id text, type text, subject text, time timestamptz, known timestamptz, off bigint, data json)`,
+         AS e(id text, type text, subject text, time timestamptz, "knownMs" bigint, off bigint, data json)`,
       [JSON.stringify(rows), topic, partition],
     );
   }
