@@ -27,7 +27,18 @@ describe('arrayLiteral', () => {
   }
 
   it('reads back every text as given: quotes, backslashes, separators, braces, spaces, "NULL", empty', async () => {
-    const texts = ['ORD-1', 'say "hi"', 'C:\\path\\', 'a,b', '{x}', ' padded ', 'NULL', '', 'ünïcode ✓', null];
+    const texts = [
+      'ORD-1',
+      'say "hi"',
+      'C:\\path\\',
+      'a,b',
+      '{x}',
+      ' padded ',
+      'NULL',
+      '',
+      'ünïcode ✓',
+      null,
+    ];
     const [ours, pgs] = await roundTrip(texts, 'text');
     expect(ours).toEqual(texts);
     expect(ours).toEqual(pgs);

@@ -6,9 +6,9 @@ import { KpiEnvironment } from '../kpi.environment';
 export type PrioritySetter = (pid: number, nice: number) => void;
 
 /**
- * A projector yields the CPU to the read-API replicas beside it (`KPI_PROJECTOR_NICE`). Measured by
- * `npm run bench:kpi` on 2 shared cores: `GET /kpis` p99 at 200 req/s while ingesting went from
- * 61–73 ms to 38–46 ms, and event→visible stayed well under its 1 s.
+ * A projector yields the CPU to the read-API replicas beside it (`KPI_PROJECTOR_NICE`): on a shared
+ * machine an answer should not wait for projection work, which catches up in the API's idle time.
+ * The cost is projection throughput whenever other work competes (apps/kpi/README.md, the figures).
  */
 export class ProjectorPriority implements OnApplicationBootstrap {
   private readonly logger = new Logger('KpiReadModels');

@@ -19,7 +19,7 @@ export function freshnessPerPartitionUpSql(schema: string): string[] {
 }
 
 /** Every version's schema that still has its tables (the live one, one being built, the kept previous one). */
-export async function versionSchemas(queryRunner: QueryRunner): Promise<string[]> {
+async function versionSchemas(queryRunner: QueryRunner): Promise<string[]> {
   const rows = (await queryRunner.query(
     `SELECT schema_name FROM "${KPI_SCHEMA}".read_model_versions
      WHERE to_regclass(quote_ident(schema_name) || '.topic_freshness') IS NOT NULL
@@ -28,12 +28,20 @@ export async function versionSchemas(queryRunner: QueryRunner): Promise<string[]
   return rows.map((row) => row.schema_name);
 }
 
+/** Runs the statements `sqlOf` gives for each version's schema (migrations that change every version). */
+export async function inEveryVersion(
+  queryRunner: QueryRunner,
+  sqlOf: (schema: string) => readonly string[],
+): Promise<void> {
+  for (const schema of await versionSchemas(queryRunner))
+    for (const statement of sqlOf(schema)) await queryRunner.query(statement);
+}
+
 export class FreshnessPerPartition1764000000460 implements MigrationInterface {
   name = 'FreshnessPerPartition1764000000460';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const schema of await versionSchemas(queryRunner))
-      for (const statement of freshnessPerPartitionUpSql(schema)) await queryRunner.query(statement);
+    await inEveryVersion(queryRunner, freshnessPerPartitionUpSql);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { KpiTables } from '../kpi-tables';
-import { versionSchemas } from './1764000000460-freshness-per-partition';
+import { inEveryVersion } from './1764000000460-freshness-per-partition';
 
 /** Room left in each page of the tables below, for the next version of a row. */
 const FILLFACTOR = 70;
@@ -29,13 +29,12 @@ export class FactTablesFillfactor1764000000480 implements MigrationInterface {
   name = 'FactTablesFillfactor1764000000480';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const schema of await versionSchemas(queryRunner))
-      for (const statement of factTablesFillfactorUpSql(schema)) await queryRunner.query(statement);
+    await inEveryVersion(queryRunner, factTablesFillfactorUpSql);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const schema of await versionSchemas(queryRunner))
-      for (const table of updatedInPlace(schema))
-        await queryRunner.query(`ALTER TABLE ${table} RESET (fillfactor)`);
+    await inEveryVersion(queryRunner, (schema) =>
+      updatedInPlace(schema).map((table) => `ALTER TABLE ${table} RESET (fillfactor)`),
+    );
   }
 }
