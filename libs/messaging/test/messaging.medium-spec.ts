@@ -132,6 +132,35 @@ describe('transactional outbox', () => {
     expect(Number(pending[0].n)).toBe(0);
   });
 
+  it('keeps publishing after its database sessions are ended again and again, however the ends fall', async () => {
+    const topic = 'outbox-terminated';
+    const relay = new OutboxRelay({
+      databaseUrl: db.url,
+      schema: TEST_SCHEMA,
+      producer,
+      logger: silentMessagingLogger,
+      idleCheckIntervalMs: 50,
+    });
+    await relay.start();
+    // Ends land while the relay takes its lock, publishes or waits: a session that fails between the
+    // pool handing it out and its first query must not keep its place in the relay's pool of two.
+    for (let round = 0; round < 40; round++) {
+      await db.dataSource.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE application_name LIKE $1 AND pid <> pg_backend_pid()`,
+        [`${TEST_SCHEMA}-outbox-%`],
+      );
+      await new Promise((resolve) => setTimeout(resolve, (round % 7) * 15));
+    }
+    const outbox = new Outbox(TEST_SCHEMA);
+    await db.dataSource.transaction((manager) =>
+      outbox.add(manager, [{ topic, event: orderPlaced('ORD-T', 't1') as never }]),
+    );
+    const records = await readTopic(topic, 1);
+    await relay.stop();
+    expect(records.map((r) => JSON.parse(String(r.message.value)).id)).toEqual(['evt-t1']);
+  });
+
   it('publishes events committed by a process killed before it could publish them, once the relay runs', async () => {
     const topic = 'outbox-crash';
     const child = spawn(

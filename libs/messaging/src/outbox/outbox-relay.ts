@@ -144,11 +144,21 @@ export class OutboxRelay {
   private async acquireLeadership(): Promise<PoolClient | null> {
     while (this.running) {
       const client = await this.pool.connect();
-      const { rows } = await client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock($1::bigint) AS locked',
-        [relayLockKey(this.options.schema)],
-      );
-      if (rows[0].locked) return client;
+      let locked: boolean;
+      try {
+        const { rows } = await client.query<{ locked: boolean }>(
+          'SELECT pg_try_advisory_lock($1::bigint) AS locked',
+          [relayLockKey(this.options.schema)],
+        );
+        locked = rows[0].locked;
+      } catch (error) {
+        // A session ended between the pool handing it out and this query: destroyed, not kept. Kept,
+        // it held one of the pool's two places for good, and after a second such end every
+        // pool.connect() waited forever: the relay stopped publishing (seen in the fault suite).
+        client.release(true);
+        throw error;
+      }
+      if (locked) return client;
       client.release();
       await this.sleep(this.options.idleCheckIntervalMs ?? 2000);
     }
