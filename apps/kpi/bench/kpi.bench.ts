@@ -4,7 +4,7 @@
  *      events a transaction, the repository's multi-row statements, no Kafka, no inbox, no change log;
  *   1. live projection: BENCH_EVENTS (default 50,000) domain events of the seeded KPI scenario produced
  *      with sendBatch straight to opsline.orders/returns/inventory while the kpi service (its own
- *      process, as `npm start` runs it) consumes; the clock runs from the first send until the
+ *      process, the projector of 3) consumes; the clock runs from the first send until the
  *      service's group has committed every offset → events/s;
  *   2. rebuild: POST /admin/read-models/rebuild, until GET /admin/read-models/rebuild says switched
  *      (group join, every message from offset 0, the switch) → events/s;
@@ -12,11 +12,13 @@
  *      each one's due time against the moment its row is in the live fact table GET /kpis reads
  *      (polled every 20 ms) → event→visible p50/p99; meanwhile autocannon sends GET /kpis (day, 90
  *      days, warehouseId) at 200 req/s → p50/p99. The API is served by a second kpi process with
- *      KPI_ROLE=api beside the projector (as a deployment that cares about read latency runs it);
- *      BENCH_KPI_API=same sends the API load to the projecting process instead;
+ *      KPI_ROLE=api beside a KPI_ROLE=projector one (as deploy/k8s runs them, here on one machine,
+ *      where the projector's KPI_PROJECTOR_NICE, default 10, lets the API answer first);
+ *      BENCH_KPI_API=same sends the API load to one KPI_ROLE=all process instead;
  *  3b. the same ingestion again, with GET /kpis at 200 evenly spaced requests/s (paced-load.ts, open
  *      loop: latency from each request's due time) → p50/p99, a check on autocannon's bursty pacing.
  * The broker runs in its own process, PostgreSQL is the test server (a fresh database, dropped after).
+ * BENCH_KPI_LOG_LEVEL (default warn) is the projector's LOG_LEVEL: `info` shows where a switch's time went.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -372,7 +374,7 @@ async function main(): Promise<void> {
     console.log(
       `kpi bench: ${EVENTS} domain events of the seeded scenario (${byTopic.join(', ')}); broker in its own ` +
         `process, database ${db.databaseName} (${db.server.kind}), the kpi service as a child process ` +
-        `(KPI_ROLE=${API_PROCESS === 'separate' ? 'projector, at its default KPI_PROJECTOR_NICE, beside an api one' : 'all'}); ${PARTITIONS} partitions`,
+        `(KPI_ROLE=${API_PROCESS === 'separate' ? `projector at KPI_PROJECTOR_NICE=${process.env.KPI_PROJECTOR_NICE ?? '10 (default)'}, beside an api one` : 'all'}); ${PARTITIONS} partitions`,
     );
 
     const rawRate = await rawUpsertBaseline(db.url, events, meter);
@@ -384,7 +386,7 @@ async function main(): Promise<void> {
         DATABASE_URL: db.url,
         KAFKA_BROKERS: broker.address,
         LOG_LEVEL: process.env.BENCH_KPI_LOG_LEVEL ?? 'warn',
-        // deployed as deploy/k8s does: one projector beside the API replicas (at its default priority, KPI_PROJECTOR_NICE)
+        // one projector beside an API replica, as deploy/k8s runs them (here on one machine)
         KPI_ROLE: API_PROCESS === 'separate' ? 'projector' : 'all',
       },
       (line) => process.stderr.write(`${line}\n`),
