@@ -73,18 +73,24 @@ async function appliedCount(eventId?: string): Promise<number> {
   return Number(rows[0].n);
 }
 
+/** A relay of the test schema's outbox, publishing with the shared producer. */
+async function startRelay(idleCheckIntervalMs?: number): Promise<OutboxRelay> {
+  const relay = new OutboxRelay({
+    databaseUrl: db.url,
+    schema: TEST_SCHEMA,
+    producer,
+    logger: silentMessagingLogger,
+    idleCheckIntervalMs,
+  });
+  await relay.start();
+  return relay;
+}
+
 describe('transactional outbox', () => {
   it('publishes committed events in commit order keyed by aggregate, woken by the commit, and nothing of a rolled-back transaction', async () => {
     const topic = 'outbox-order';
-    const relay = new OutboxRelay({
-      databaseUrl: db.url,
-      schema: TEST_SCHEMA,
-      producer,
-      logger: silentMessagingLogger,
-      // No polling to speak of: only the NOTIFY at commit can wake the relay within the test's deadline.
-      idleCheckIntervalMs: 60_000,
-    });
-    await relay.start();
+    // No polling to speak of: only the NOTIFY at commit can wake the relay within the test's deadline.
+    const relay = await startRelay(60_000);
     const outbox = new Outbox(TEST_SCHEMA);
     await db.dataSource.transaction((manager) =>
       outbox.add(
@@ -134,14 +140,7 @@ describe('transactional outbox', () => {
 
   it('keeps publishing after its database sessions are ended again and again, however the ends fall', async () => {
     const topic = 'outbox-terminated';
-    const relay = new OutboxRelay({
-      databaseUrl: db.url,
-      schema: TEST_SCHEMA,
-      producer,
-      logger: silentMessagingLogger,
-      idleCheckIntervalMs: 50,
-    });
-    await relay.start();
+    const relay = await startRelay(50);
     // Ends land while the relay takes its lock, publishes or waits: a session that fails between the
     // pool handing it out and its first query must not keep its place in the relay's pool of two.
     for (let round = 0; round < 40; round++) {
@@ -182,13 +181,7 @@ describe('transactional outbox', () => {
     child.kill('SIGKILL');
     await once(child, 'exit');
 
-    const relay = new OutboxRelay({
-      databaseUrl: db.url,
-      schema: TEST_SCHEMA,
-      producer,
-      logger: silentMessagingLogger,
-    });
-    await relay.start();
+    const relay = await startRelay();
     const records = await readTopic(topic, 3);
     await relay.stop();
     expect(records.map((r) => JSON.parse(String(r.message.value)).id).sort()).toEqual([
