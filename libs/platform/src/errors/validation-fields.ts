@@ -1,4 +1,5 @@
-import type { ValidationError } from 'class-validator';
+import { VALIDATION_RULES } from '@opsline/contracts';
+import { ValidationTypes, type ValidationError } from 'class-validator';
 import type { FieldError } from './domain-error';
 
 /**
@@ -10,12 +11,12 @@ export function validationErrorsToFields(errors: readonly ValidationError[], par
   for (const error of errors) {
     const field = parentPath === '' ? error.property : `${parentPath}.${error.property}`;
     for (const [rule, message] of Object.entries(error.constraints ?? {})) {
-      // the rule name the event validation gives a field its class does not declare; a misspelt
-      // query filter (`?stauts=SHIPPED`) is refused, not dropped to answer every order
-      if (rule === 'whitelistValidation')
+      // under the rule name the event validation gives a field its class does not declare; a
+      // misspelt query filter (`?stauts=SHIPPED`) is refused, not dropped to answer every order
+      if (rule === ValidationTypes.WHITELIST)
         fields.push({
           field,
-          rule: 'whitelist',
+          rule: VALIDATION_RULES.whitelist,
           message: `${field} is not a parameter or field this endpoint takes`,
         });
       else fields.push({ field, rule, message });
