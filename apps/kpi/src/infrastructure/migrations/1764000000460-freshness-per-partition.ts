@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { KPI_SCHEMA, KpiTables } from '../kpi-tables';
+import { KpiTables } from '../kpi-tables';
+import { inEveryVersion, versionSchemas } from './every-version';
 
 /**
  * `topic_freshness` keyed by (topic, partition) instead of topic: the partitions of a topic are
@@ -16,25 +17,6 @@ export function freshnessPerPartitionUpSql(schema: string): string[] {
     `ALTER TABLE ${table} ADD PRIMARY KEY (topic, partition)`,
     `ALTER TABLE ${table} ALTER COLUMN partition DROP DEFAULT`,
   ];
-}
-
-/** Every version's schema that still has its tables (the live one, one being built, the kept previous one). */
-async function versionSchemas(queryRunner: QueryRunner): Promise<string[]> {
-  const rows = (await queryRunner.query(
-    `SELECT schema_name FROM "${KPI_SCHEMA}".read_model_versions
-     WHERE to_regclass(quote_ident(schema_name) || '.topic_freshness') IS NOT NULL
-     ORDER BY version`,
-  )) as { schema_name: string }[];
-  return rows.map((row) => row.schema_name);
-}
-
-/** Runs the statements `sqlOf` gives for each version's schema (migrations that change every version). */
-export async function inEveryVersion(
-  queryRunner: QueryRunner,
-  sqlOf: (schema: string) => readonly string[],
-): Promise<void> {
-  for (const schema of await versionSchemas(queryRunner))
-    for (const statement of sqlOf(schema)) await queryRunner.query(statement);
 }
 
 export class FreshnessPerPartition1764000000460 implements MigrationInterface {

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { KpiTables } from '../kpi-tables';
-import { inEveryVersion } from './1764000000460-freshness-per-partition';
+import { inEveryVersion } from './every-version';
 
 /** Room left in each page of the tables below, for the next version of a row. */
 const FILLFACTOR = 70;
