@@ -25,42 +25,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, Message, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import type { EntityManager } from 'typeorm';
-import {
-  deadLetterTopic,
-  INVENTORY_POSITION_CHANGED_V1,
-  INVENTORY_STOCK_COUNTED_V1,
-  InventoryPositionChangedV1,
-  InventoryStockCountedV1,
-  ORDERS_ORDER_PLACED_V1,
-  OrdersOrderPlacedV1,
-} from '@opsline/contracts';
-import { eventHeaders } from '@opsline/messaging';
+import { deadLetterTopic } from '@opsline/contracts';
 import { createTestDatabase } from '@opsline/persistence/testing';
 import { spawnBroker } from '../../../libs/kafka-broker/bench/broker-process';
 import { CpuMeter, cpuLine } from '../../../libs/messaging/bench/cpu-meter';
 import { ServiceProcess } from '../../../tools/launcher/service-process';
-import {
-  OrderLifecycleData,
-  projectOrderLifecycle,
-  projectOrderPlaced,
-  projectPositionChanged,
-  projectReturnEvent,
-  projectStockCounted,
-  ReturnEventData,
-} from '../src/domain/fact-projection';
-import { OrderStory, TopicEvent } from '../src/domain/kpi.fixtures';
+import { TopicEvent } from '../src/domain/kpi.fixtures';
 import { KPI_SOURCE_TOPICS } from '../src/infrastructure/consumer-lag.reader';
-import { kpiBatchHandlers } from '../src/infrastructure/kpi-fact.handlers';
-import { KpiFactRepository } from '../src/infrastructure/kpi-fact.repository';
-import { KPI_CONSUMER_GROUP, KpiTables } from '../src/infrastructure/kpi-tables';
-import {
-  kpiFactIndexesUpSql,
-  kpiFactTablesUpSql,
-} from '../src/infrastructure/migrations/1764000000400-create-kpi-facts';
-import { factTablesFillfactorUpSql } from '../src/infrastructure/migrations/1764000000480-fact-tables-fillfactor';
+import { KPI_CONSUMER_GROUP } from '../src/infrastructure/kpi-tables';
 import { kpiScenario, shuffledWithDuplicates } from '../test/kpi-scenario';
 import { eventLoopLag, loadInOwnProcess, pacedInOwnProcess, serverDurations, serverShares } from './api-load';
+import { BATCH, messageOf, nowMs, rate, sleep, waitUntil } from './bench-helpers';
+import { eventToVisible } from './event-to-visible';
+import { rawUpsertBaseline } from './raw-upsert-baseline';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
 const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -73,40 +50,15 @@ const API_RATE = 200;
  * checks the figure with evenly spaced requests.
  */
 const API_CONNECTIONS = Number(process.env.BENCH_API_CONNECTIONS ?? 10);
-const BATCH = 500;
 const PARTITIONS = 3;
 const PORT = Number(process.env.BENCH_PORT ?? 3114);
 /** `separate` (default): GET /kpis load on a KPI_ROLE=api process; `same`: on the projecting one. */
 const API_PROCESS = process.env.BENCH_KPI_API === 'same' ? 'same' : 'separate';
-const BASELINE_SCHEMA = 'kpibench';
 const AUTH = { authorization: 'Bearer dev-key' };
 const API_LOAD = { rate: API_RATE, connections: API_CONNECTIONS, headers: AUTH };
 const KPI_URL =
   '/kpis?from=2026-09-01T00:00:00.000Z&to=2026-11-30T00:00:00.000Z&granularity=day&warehouseId=WH-1';
 const TARGETS = { ofRawUpsert: 0.5, projection: 5_000, rebuild: 10_000, visibleP99Ms: 1_000, apiP99Ms: 50 };
-const GIVE_UP_MS = 180_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
-const rate = (count: number, ms: number) => (1000 * count) / ms;
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean>, intervalMs = 100): Promise<void> {
-  const deadline = Date.now() + GIVE_UP_MS;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
-
-/** As the services' outbox relays publish a domain event: keyed by subject, with its headers. */
-function messageOf({ event }: TopicEvent): Message {
-  return { key: event.subject, value: Buffer.from(JSON.stringify(event)), headers: eventHeaders(event.type) };
-}
 
 /** The first `count` events of the seeded scenario (each aggregate in its order). */
 function scenarioEvents(count: number): TopicEvent[] {
@@ -125,98 +77,6 @@ async function produce(producer: Producer, events: readonly TopicEvent[]): Promi
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// 0. Baseline: the same fact rows through raw pg
-
-type Write = (manager: EntityManager, facts: KpiFactRepository) => Promise<void>;
-
-/**
- * Each batch's fact rows, projected before the clock starts, as one repository call per fact family
- * (one multi-row statement per table): order-placed rows inserted, snapshots upserted, as the
- * consumer does with a partition's run of events.
- */
-function projectedWrites(events: readonly TopicEvent[], handled: ReadonlySet<string>): Write[][] {
-  const batches: Write[][] = [];
-  for (let from = 0; from < events.length; from += BATCH) {
-    const run = events
-      .slice(from, from + BATCH)
-      .map(({ event }) => event)
-      .filter((event) => handled.has(event.type));
-    const ofType = (test: (type: string) => boolean) => run.filter((event) => test(event.type));
-    const placed = ofType((t) => t === ORDERS_ORDER_PLACED_V1).map((e) =>
-      projectOrderPlaced(e.data as unknown as OrdersOrderPlacedV1),
-    );
-    const lifecycle = ofType((t) => t !== ORDERS_ORDER_PLACED_V1 && t.startsWith('opsline.orders.')).map(
-      (e) => projectOrderLifecycle(e.data as unknown as OrderLifecycleData),
-    );
-    const returns = ofType((t) => t.startsWith('opsline.returns.')).map((e) =>
-      projectReturnEvent(e.data as unknown as ReturnEventData, e.id),
-    );
-    const counts = ofType((t) => t === INVENTORY_STOCK_COUNTED_V1).map((e) =>
-      projectStockCounted(e.data as unknown as InventoryStockCountedV1),
-    );
-    const positions = ofType((t) => t === INVENTORY_POSITION_CHANGED_V1).map((e) =>
-      projectPositionChanged(e.data as unknown as InventoryPositionChangedV1),
-    );
-    batches.push([
-      (m, facts) => facts.insertPlacedOrders(m, placed),
-      (m, facts) => facts.upsertOrderSnapshots(m, lifecycle),
-      (m, facts) => facts.upsertReturns(m, returns),
-      (m, facts) => facts.upsertCycleCounts(m, counts),
-      (m, facts) => facts.upsertPositions(m, positions),
-    ]);
-  }
-  return batches;
-}
-
-/** Prints its CPU split before closing its connection: the meter cannot read an exited backend's CPU. */
-async function rawUpsertBaseline(
-  databaseUrl: string,
-  events: readonly TopicEvent[],
-  meter: CpuMeter,
-): Promise<number> {
-  const handled = new Set(kpiBatchHandlers(new KpiTables(BASELINE_SCHEMA)).keys());
-  const batches = projectedWrites(events, handled);
-  const pg = new Client({ connectionString: databaseUrl, application_name: 'kpi-bench-raw-upsert' });
-  await pg.connect();
-  try {
-    // indexed and stored like the live version the projection writes
-    for (const sql of [
-      ...kpiFactTablesUpSql(BASELINE_SCHEMA),
-      ...kpiFactIndexesUpSql(BASELINE_SCHEMA),
-      ...factTablesFillfactorUpSql(BASELINE_SCHEMA),
-    ])
-      await pg.query(sql);
-    // The repository only calls manager.query(text, parameters): a bare pg client is enough.
-    const manager = {
-      query: async (text: string, parameters?: unknown[]) => (await pg.query(text, parameters)).rows,
-    } as unknown as EntityManager;
-    const facts = new KpiFactRepository(new KpiTables(BASELINE_SCHEMA));
-    const before = await meter.snapshot();
-    const started = nowMs();
-    for (const writes of batches) {
-      await pg.query('BEGIN');
-      for (const write of writes) await write(manager, facts);
-      await pg.query('COMMIT');
-    }
-    const ms = nowMs() - started;
-    const { rows } = await pg.query<{ n: string }>(
-      `SELECT (SELECT count(*) FROM ${BASELINE_SCHEMA}.order_facts) + (SELECT count(*) FROM ${BASELINE_SCHEMA}.order_line_facts)
-        + (SELECT count(*) FROM ${BASELINE_SCHEMA}.return_facts) + (SELECT count(*) FROM ${BASELINE_SCHEMA}.shipment_line_facts) AS n`,
-    );
-    console.log(
-      `0. raw pg upsert of the same fact rows (${BATCH} events a transaction, one statement per table; ` +
-        `${rows[0].n} order/line/shipment/return rows): ` +
-        `${events.length} events in ${(ms / 1000).toFixed(2)} s = ${Math.round(rate(events.length, ms))} events/s`,
-    );
-    console.log(`  ${cpuLine(await meter.since(before))}`);
-    return rate(events.length, ms);
-  } finally {
-    await pg.query(`DROP SCHEMA ${BASELINE_SCHEMA} CASCADE`).catch(() => undefined);
-    await pg.end();
   }
 }
 
@@ -248,92 +108,6 @@ async function http(base: string, path: string, method = 'GET'): Promise<unknown
   if (response.status >= 300)
     throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return response.json();
-}
-
-interface Visibility {
-  p50: number;
-  p99: number;
-  max: number;
-  count: number;
-  offeredRate: number;
-}
-
-/** New orders at `eventsPerSecond` for LOAD_SECONDS; each one's due time → its row in `schema`.order_facts. */
-async function eventToVisible(
-  producer: Producer,
-  pg: Client,
-  schema: string,
-  eventsPerSecond: number,
-  orderIdPrefix: string,
-): Promise<Visibility> {
-  const total = Math.round(eventsPerSecond * LOAD_SECONDS);
-  const placedAtOf = (i: number): string =>
-    new Date(Date.parse('2026-11-20T00:00:00.000Z') + i * 1000).toISOString();
-  const events = Array.from(
-    { length: total },
-    (_, i) =>
-      new OrderStory({
-        orderId: `${orderIdPrefix}-${i}`,
-        channel: i % 2 === 0 ? 'webshop' : 'marketplace',
-        warehouseId: `WH-${1 + (i % 2)}`,
-        placedAt: placedAtOf(i),
-        promisedShipBy: '2026-11-25T00:00:00.000Z',
-        lines: [
-          { sku: `SKU-${String.fromCharCode(65 + (i % 4))}`, quantity: 1 + (i % 3), unitPriceMinor: 1500 },
-        ],
-      }).events[0],
-  );
-  const dueAt = new Map<string, number>();
-  const visibleAt = new Map<string, number>();
-  let sent = 0;
-  let polling = true;
-  // Every 20 ms, the orders placed between the oldest one not yet seen and the newest one sent, by
-  // the placed_at index (each order has its own second): a range read costs the database a fraction
-  // of probing each pending id, whose cost grew with the lag it measured and took CPU from the
-  // projection it was timing.
-  const poller = (async () => {
-    let oldestUnseen = 0;
-    while (polling || visibleAt.size < dueAt.size) {
-      while (oldestUnseen < sent && visibleAt.has(events[oldestUnseen].event.subject)) oldestUnseen++;
-      if (oldestUnseen < sent) {
-        const { rows } = await pg.query<{ order_id: string }>(
-          `SELECT order_id FROM "${schema}".order_facts
-           WHERE placed_at BETWEEN $1 AND $2 AND order_id LIKE $3`,
-          [placedAtOf(oldestUnseen), placedAtOf(sent - 1), `${orderIdPrefix}-%`],
-        );
-        const at = nowMs();
-        for (const { order_id } of rows) if (!visibleAt.has(order_id)) visibleAt.set(order_id, at);
-      }
-      await sleep(20);
-    }
-  })();
-  const sends: Promise<unknown>[] = [];
-  const start = nowMs();
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((nowMs() - start) / 1000) * eventsPerSecond) + 1);
-    if (due > sent) {
-      const slice = events.slice(sent, due);
-      slice.forEach((e, k) =>
-        dueAt.set(e.event.subject, Math.min(nowMs(), start + ((sent + k) / eventsPerSecond) * 1000)),
-      );
-      sends.push(producer.send({ topic: slice[0].topic, acks: -1, messages: slice.map(messageOf) }));
-      sent = due;
-    }
-    await sleep(5);
-  }
-  await Promise.all(sends);
-  const offeredRate = rate(total, nowMs() - start);
-  await waitUntil('every paced order visible', async () => visibleAt.size >= total);
-  polling = false;
-  await poller;
-  const latencies = [...dueAt].map(([id, at]) => (visibleAt.get(id) as number) - at).sort((a, b) => a - b);
-  return {
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies[latencies.length - 1],
-    count: total,
-    offeredRate,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -489,7 +263,7 @@ async function main(): Promise<void> {
     before = await meter.snapshot();
     const api = loadInOwnProcess(`${apiBase}${KPI_URL}`, { ...API_LOAD, seconds: LOAD_SECONDS });
     const [visibility, apiResult] = await Promise.all([
-      eventToVisible(producer, pg, rebuild.targetSchema, loadRate, 'LAT'),
+      eventToVisible(producer, pg, rebuild.targetSchema, loadRate, LOAD_SECONDS, 'LAT'),
       api,
     ]);
     const loadCpu = await meter.since(before);
@@ -521,7 +295,14 @@ async function main(): Promise<void> {
 
     // 3b. the same ingestion with evenly spaced GET /kpis instead (latency from each request's due time)
     // new orders again (the same ones would be duplicates, which cost the projection next to nothing)
-    const pacedVisibility = eventToVisible(producer, pg, rebuild.targetSchema, loadRate, 'LAT-B');
+    const pacedVisibility = eventToVisible(
+      producer,
+      pg,
+      rebuild.targetSchema,
+      loadRate,
+      LOAD_SECONDS,
+      'LAT-B',
+    );
     const paced = await pacedInOwnProcess(`${apiBase}${KPI_URL}`, { ...API_LOAD, seconds: LOAD_SECONDS });
     await pacedVisibility;
     console.log(
