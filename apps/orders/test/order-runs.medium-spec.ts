@@ -189,8 +189,13 @@ describe('a run of placements', () => {
       placedEvent('ORD-RK3'),
     ]);
 
-    await waitFor('ORD-RK3 announced', () =>
-      publishedFor('opsline.orders.order-placed.v1', 'ORD-RK3').length > 0 ? true : undefined,
+    // each order on its own partition: one announced says nothing about the others
+    await waitFor('ORD-RK1, ORD-RK2 and ORD-RK3 announced', () =>
+      ['ORD-RK1', 'ORD-RK2', 'ORD-RK3'].every(
+        (orderId) => publishedFor('opsline.orders.order-placed.v1', orderId).length > 0,
+      )
+        ? true
+        : undefined,
     );
     expect(publishedFor('opsline.orders.order-placed.v1', 'ORD-RK1')).toHaveLength(1);
     expect(publishedFor('opsline.orders.order-placed.v1', 'ORD-RK2')).toHaveLength(1);
