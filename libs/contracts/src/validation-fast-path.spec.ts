@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { IsOptional, IsString, validateSync } from 'class-validator';
 
 import type { ValidatedClass } from './common/collections';
 import { CloudEventEnvelope } from './envelope/cloud-event';
@@ -120,5 +120,21 @@ describe('the compiled fast path', () => {
     const plain = JSON.parse('{"orderId":"ORD-1","reason":"r","__proto__":{"polluted":true}}') as Plain;
 
     expect(check?.accepts(plain)).toBe(false);
+  });
+
+  it('compiles property names that need quoting in source', () => {
+    class Quoted {
+      @IsString()
+      'say "hi"\\n'!: string;
+
+      @IsOptional()
+      @IsString({ each: true })
+      '\u2028'?: string[];
+    }
+    const check = compileClassCheck(Quoted, true);
+
+    expect(check?.accepts({ 'say "hi"\\n': 'x', '\u2028': ['a'] })).toBe(true);
+    expect(check?.accepts({ 'say "hi"\\n': 'x', '\u2028': [1] })).toBe(false);
+    expect(check?.accepts({ 'say "hi"\\n': 1 })).toBe(false);
   });
 });
