@@ -288,4 +288,79 @@ describe('POST /admin/read-models/rebuild', () => {
     )) as { table_schema: string; n: number }[];
     expect(tables.map((t) => t.table_schema)).toEqual(['kpi_v2', 'kpi_v3']);
   });
+
+  it('keeps the live version live and consuming while its switch fails, and retries the switch', async () => {
+    // The switch's transaction fails at its last statement (making kpi_v4 live) while the test says so;
+    // a sequence counts the attempts, since a failed transaction rolls back anything it wrote.
+    await sql(`CREATE TABLE public.switch_refused (version int)`);
+    await sql(`INSERT INTO public.switch_refused VALUES (4)`);
+    await sql(`CREATE SEQUENCE public.switch_attempts`);
+    await sql(`CREATE FUNCTION public.refuse_switch() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.status = 'live' AND EXISTS (SELECT 1 FROM public.switch_refused WHERE version = NEW.version) THEN
+          PERFORM nextval('public.switch_attempts');
+          RAISE EXCEPTION 'the test refuses this switch';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await sql(`CREATE TRIGGER refuse_switch BEFORE UPDATE ON kpi.read_model_versions
+      FOR EACH ROW EXECUTE FUNCTION public.refuse_switch()`);
+    const refusedSwitches = async (): Promise<number> => {
+      const rows = (await sql(`SELECT last_value, is_called FROM public.switch_attempts`)) as {
+        last_value: string;
+        is_called: boolean;
+      }[];
+      return rows[0].is_called ? Number(rows[0].last_value) : 0;
+    };
+    try {
+      const story = new OrderStory({
+        orderId: 'ORD-DURING-FAILED-SWITCH',
+        channel: 'marketplace',
+        warehouseId: 'WH-2',
+        placedAt: '2026-11-19T11:00:00.000Z',
+        promisedShipBy: '2026-11-20T11:00:00.000Z',
+        lines: [{ sku: 'SKU-B', quantity: 2, unitPriceMinor: 900 }],
+      });
+      const url = `/kpis?from=2026-11-19T00:00:00.000Z&to=2026-11-20T00:00:00.000Z&channel=marketplace`;
+      const placed = async (): Promise<number> =>
+        (withoutFreshness(await served(url)) as { totals: { ordersPlaced: number } }).totals.ordersPlaced;
+      const placedBefore = await placed();
+
+      expect((await post(AUTH)).json()).toMatchObject({ rebuildId: 'v4', targetSchema: 'kpi_v4' });
+      await waitFor(
+        'a refused switch',
+        async () => ((await refusedSwitches()) > 0 ? true : undefined),
+        60_000,
+      );
+      expect(await progress()).toMatchObject({ liveSchema: 'kpi_v3', rebuild: { status: 'running' } });
+
+      // The live version's consumer runs again between the retries: an order placed now shows.
+      await stack.publish(story.events);
+      await waitFor(
+        'the order placed while the switch fails, in the live version',
+        async () => ((await placed()) === placedBefore + 1 ? true : undefined),
+        30_000,
+      );
+      expect((await progress()).liveSchema).toBe('kpi_v3');
+
+      await sql(`DELETE FROM public.switch_refused`);
+      await waitFor(
+        'the retried switch',
+        async () => ((await progress()).rebuild?.status === 'switched' ? true : undefined),
+        60_000,
+      );
+      expect(await refusedSwitches()).toBeGreaterThan(0);
+      expect((await progress()).liveSchema).toBe('kpi_v4');
+      await stack.waitUntilApplied();
+      expect(
+        await sql(`SELECT count(*)::int AS n FROM kpi_v4.order_facts WHERE order_id = $1`, [story.orderId]),
+      ).toEqual([{ n: 1 }]);
+      expect(await placed()).toBe(placedBefore + 1);
+    } finally {
+      await sql(`DROP TRIGGER refuse_switch ON kpi.read_model_versions`);
+      await sql(`DROP FUNCTION public.refuse_switch()`);
+      await sql(`DROP SEQUENCE public.switch_attempts`);
+      await sql(`DROP TABLE public.switch_refused`);
+    }
+  });
 });

@@ -35,6 +35,11 @@ import {
 } from './read-model-versions.repository';
 
 const PROGRESS_POLL_MS = 100;
+/**
+ * After a failed switch the live consumer runs again until the retry; the wait doubles from a
+ * second up to this, so a switch that keeps failing does not keep the live version from consuming.
+ */
+const MAX_SWITCH_RETRY_DELAY_MS = 30_000;
 const LIVE_REFRESH_MS = 5_000;
 
 /** What `GET /admin/read-models/rebuild` reports of a rebuild. */
@@ -83,7 +88,11 @@ const queriedTablesOf = (tables: KpiTables): string[] => [
 export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('KpiReadModels');
   private liveConsumer: BatchConsumer | null = null;
-  private rebuild: { version: ReadModelVersion; consumer: BatchConsumer | null } | null = null;
+  private rebuild: {
+    version: ReadModelVersion;
+    consumer: BatchConsumer | null;
+    failedSwitches: number;
+  } | null = null;
   private progressTimer: NodeJS.Timeout | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
   private stopping = false;
@@ -211,7 +220,7 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
   /** Starts the rebuild's consumer and watches its offsets until it can switch. */
   private runRebuild(version: ReadModelVersion): void {
     const consumer = this.consumerFor(version);
-    this.rebuild = { version, consumer };
+    this.rebuild = { version, consumer, failedSwitches: 0 };
     this.logger.log({ msg: 'rebuilding', schema: version.schema, marks: version.highWaterMarks });
     consumer
       .start()
@@ -223,7 +232,7 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
       .catch((error: Error) => this.fail(version, error));
   }
 
-  private watch(version: ReadModelVersion): void {
+  private watch(version: ReadModelVersion, delayMs = PROGRESS_POLL_MS): void {
     if (this.stopping) return;
     this.progressTimer = setTimeout(() => {
       this.offsets
@@ -232,17 +241,19 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
           if (!hasCaughtUp(version.highWaterMarks, committed)) return this.watch(version);
           await this.switchTo(version).catch(async (error: Error) => {
             // Nothing changed in the database: the old version stays live; consume it again and retry.
-            this.logger.error({ msg: 'read-model switch failed', error: error.message });
+            const failures = this.rebuild === null ? 1 : ++this.rebuild.failedSwitches;
+            const retryInMs = Math.min(MAX_SWITCH_RETRY_DELAY_MS, 1_000 * 2 ** (failures - 1));
+            this.logger.error({ msg: 'read-model switch failed', error: error.message, failures, retryInMs });
             this.liveConsumer = this.consumerFor(await this.live.refresh());
             await this.liveConsumer.start();
-            this.watch(version);
+            this.watch(version, retryInMs);
           });
         })
         .catch((error: Error) => {
           this.logger.warn({ msg: 'rebuild progress unavailable', error: error.message });
           this.watch(version);
         });
-    }, PROGRESS_POLL_MS);
+    }, delayMs);
     this.progressTimer.unref();
   }
 
