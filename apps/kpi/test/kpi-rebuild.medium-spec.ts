@@ -83,6 +83,23 @@ const post = (headers: Record<string, string>) =>
 const progress = async (): Promise<{ liveSchema: string; rebuild: RebuildProgress | null }> =>
   (await stack.app.inject({ method: 'GET', url: '/admin/read-models/rebuild', headers: AUTH })).json();
 
+/** A one-line order placed on 2026-11-19 through `channel`, published by a test after the scenario. */
+const orderOn19th = (orderId: string, channel: string, sku: string): OrderStory =>
+  new OrderStory({
+    orderId,
+    channel,
+    warehouseId: 'WH-1',
+    placedAt: '2026-11-19T10:00:00.000Z',
+    promisedShipBy: '2026-11-20T10:00:00.000Z',
+    lines: [{ sku, quantity: 3, unitPriceMinor: 700 }],
+  });
+
+/** How many orders `GET /kpis` says were placed on 2026-11-19 through `channel`. */
+async function ordersPlacedOn19th(channel: string): Promise<number> {
+  const url = `/kpis?from=2026-11-19T00:00:00.000Z&to=2026-11-20T00:00:00.000Z&channel=${channel}`;
+  return (withoutFreshness(await served(url)) as { totals: { ordersPlaced: number } }).totals.ordersPlaced;
+}
+
 beforeAll(async () => {
   stack = await startKpiStack(__filename, { OPSLINE_API_KEYS: 'dev-key=admin;reader-key=kpi:read' });
   // Duplicates and shuffling between aggregates: the live model is built from messy delivery.
@@ -225,25 +242,13 @@ describe('POST /admin/read-models/rebuild', () => {
   });
 
   it('keeps the rebuilt version up to date as the live one, with freshness from its consumer group', async () => {
-    const story = new OrderStory({
-      orderId: 'ORD-AFTER-SWITCH',
-      channel: 'webshop',
-      warehouseId: 'WH-1',
-      placedAt: '2026-11-19T10:00:00.000Z',
-      promisedShipBy: '2026-11-20T10:00:00.000Z',
-      lines: [{ sku: 'SKU-A', quantity: 3, unitPriceMinor: 700 }],
-    });
-    const url = `/kpis?from=2026-11-19T00:00:00.000Z&to=2026-11-20T00:00:00.000Z&channel=webshop`;
-    const before = withoutFreshness(await served(url)) as { totals: { ordersPlaced: number } };
+    const story = orderOn19th('ORD-AFTER-SWITCH', 'webshop', 'SKU-A');
+    const placedBefore = await ordersPlacedOn19th('webshop');
     await stack.publish(story.events);
     // (the lag in freshness is cached for a second: wait for the order itself)
     await waitFor(
       'the order placed after the switch',
-      async () =>
-        (withoutFreshness(await served(url)) as typeof before).totals.ordersPlaced ===
-        before.totals.ordersPlaced + 1
-          ? true
-          : undefined,
+      async () => ((await ordersPlacedOn19th('webshop')) === placedBefore + 1 ? true : undefined),
       30_000,
     );
     await stack.waitUntilApplied();
@@ -313,17 +318,8 @@ describe('POST /admin/read-models/rebuild', () => {
       return rows[0].is_called ? Number(rows[0].last_value) : 0;
     };
     try {
-      const story = new OrderStory({
-        orderId: 'ORD-DURING-FAILED-SWITCH',
-        channel: 'marketplace',
-        warehouseId: 'WH-2',
-        placedAt: '2026-11-19T11:00:00.000Z',
-        promisedShipBy: '2026-11-20T11:00:00.000Z',
-        lines: [{ sku: 'SKU-B', quantity: 2, unitPriceMinor: 900 }],
-      });
-      const url = `/kpis?from=2026-11-19T00:00:00.000Z&to=2026-11-20T00:00:00.000Z&channel=marketplace`;
-      const placed = async (): Promise<number> =>
-        (withoutFreshness(await served(url)) as { totals: { ordersPlaced: number } }).totals.ordersPlaced;
+      const story = orderOn19th('ORD-DURING-FAILED-SWITCH', 'marketplace', 'SKU-B');
+      const placed = (): Promise<number> => ordersPlacedOn19th('marketplace');
       const placedBefore = await placed();
 
       expect((await post(AUTH)).json()).toMatchObject({ rebuildId: 'v4', targetSchema: 'kpi_v4' });
