@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { OrderStory } from '../src/domain/kpi.fixtures';
 import { KpiTables } from '../src/infrastructure/kpi-tables';
+import { LiveKpiTables } from '../src/infrastructure/read-models/read-model-versions.repository';
 import { ChangeLogRetentionSweep } from '../src/infrastructure/change-log-retention.sweep';
 import { InboxRetentionSweep } from '@opsline/service-kit';
 import { inAggregateOrder, kpiScenario, shuffledWithDuplicates } from './kpi-scenario';
@@ -357,6 +358,53 @@ describe('POST /admin/read-models/rebuild', () => {
       await sql(`DROP FUNCTION public.refuse_switch()`);
       await sql(`DROP SEQUENCE public.switch_attempts`);
       await sql(`DROP TABLE public.switch_refused`);
+    }
+  });
+
+  it('finishes a switch whose commit went through but whose aftermath failed, without switching twice', async () => {
+    // Reading the live version back right after the switch's commit fails once, as a dropped
+    // connection would make it: the retry must find kpi_v5 live and leave its change log alone.
+    const live = stack.app.get(LiveKpiTables);
+    const refresh = live.refresh.bind(live);
+    let readsAfterCommit = 0;
+    const spy = jest.spyOn(live, 'refresh').mockImplementation(async () => {
+      if (!new Error().stack?.includes('switchTo')) return refresh();
+      readsAfterCommit++;
+      if (readsAfterCommit === 1) throw new Error('the test fails reading the live version back');
+      return refresh();
+    });
+    try {
+      const before = await answersSince(Date.now());
+      expect((await post(AUTH)).json()).toMatchObject({ rebuildId: 'v5', targetSchema: 'kpi_v5' });
+      // (the version is live in the database from the first commit on: wait for the retry's own read)
+      await waitFor('the retried switch', async () => (readsAfterCommit >= 2 ? true : undefined), 60_000);
+      expect(readsAfterCommit).toBe(2);
+      expect((await progress()).rebuild?.status).toBe('switched');
+      expect(
+        await sql(`SELECT version, status FROM kpi.read_model_versions WHERE version >= 4 ORDER BY 1`),
+      ).toEqual([
+        { version: 4, status: 'retired' },
+        { version: 5, status: 'live' },
+      ]);
+      expect(await answers()).toEqual(before);
+      // One rebuilt marker per switch, the last row of the carried-over log.
+      const markers = (await sql(
+        `SELECT id::int FROM kpi_v5.kpi_changes WHERE fact = 'rebuilt' ORDER BY id`,
+      )) as { id: number }[];
+      const newest = (await sql(`SELECT max(id)::int AS id FROM kpi_v5.kpi_changes`)) as { id: number }[];
+      expect(markers.length).toBe(4);
+      expect(markers[markers.length - 1].id).toBe(newest[0].id);
+
+      const story = orderOn19th('ORD-AFTER-RETRIED-SWITCH', 'webshop', 'SKU-C');
+      const placedBefore = await ordersPlacedOn19th('webshop');
+      await stack.publish(story.events);
+      await waitFor(
+        'the order placed after the retried switch',
+        async () => ((await ordersPlacedOn19th('webshop')) === placedBefore + 1 ? true : undefined),
+        30_000,
+      );
+    } finally {
+      spy.mockRestore();
     }
   });
 });

@@ -244,9 +244,13 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
             const failures = this.rebuild === null ? 1 : ++this.rebuild.failedSwitches;
             const retryInMs = Math.min(MAX_SWITCH_RETRY_DELAY_MS, 1_000 * 2 ** (failures - 1));
             this.logger.error({ msg: 'read-model switch failed', error: error.message, failures, retryInMs });
-            this.liveConsumer = this.consumerFor(await this.live.refresh());
-            await this.liveConsumer.start();
-            this.watch(version, retryInMs);
+            if (this.stopping) return;
+            const liveConsumer = this.consumerFor(await this.live.refresh());
+            this.liveConsumer = liveConsumer;
+            await liveConsumer.start();
+            // a shutdown that came while it was joining its group could not stop it
+            if (this.stopping) await liveConsumer.stop();
+            else this.watch(version, retryInMs);
           });
         })
         .catch((error: Error) => {
@@ -290,6 +294,11 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
     if (stopped.status === 'rejected') throw stopped.reason;
     const [preparedAt, stoppedAt] = [prepared.value, stopped.value];
     await this.dataSource.transaction(async (manager) => {
+      const status = await this.versions.lockForSwitch(manager, version.version);
+      // Made live by an attempt whose commit went through and whose aftermath (below) failed:
+      // copying the change log again would copy the new version's own log onto itself.
+      if (status === 'live') return;
+      if (status !== 'building') throw new Error(`read-model version ${version.version} is ${status}`);
       // Holds back the rebuild consumer's next change rows until the ids are settled.
       await manager.query(`LOCK TABLE ${next.changes} IN EXCLUSIVE MODE`);
       await manager.query(`DELETE FROM ${next.changes}`);

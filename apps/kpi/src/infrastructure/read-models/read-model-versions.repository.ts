@@ -109,6 +109,18 @@ export class ReadModelVersionsRepository {
     );
   }
 
+  /**
+   * First in the switch's transaction: locks `version`'s row (a second switch of it waits) and
+   * returns its status, `live` when an earlier attempt committed and only what followed failed.
+   */
+  async lockForSwitch(manager: EntityManager, version: number): Promise<ReadModelStatus> {
+    const rows = (await manager.query(`SELECT status FROM ${VERSIONS} WHERE version = $1 FOR UPDATE`, [
+      version,
+    ])) as Pick<Row, 'status'>[];
+    if (rows.length === 0) throw new Error(`read-model version ${version} is not registered`);
+    return rows[0].status;
+  }
+
   /** In the switch's transaction: `version` becomes live, the live one is kept as the rollback copy. */
   async makeLive(manager: EntityManager, version: number): Promise<void> {
     await manager.query(
