@@ -240,7 +240,8 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
         .then(async (committed) => {
           if (!hasCaughtUp(version.highWaterMarks, committed)) return this.watch(version);
           await this.switchTo(version).catch(async (error: Error) => {
-            // Nothing changed in the database: the old version stays live; consume it again and retry.
+            // The transaction rolled back and the old version stays live: consume it again and retry.
+            // (If it committed and only the read-back failed, the retry finds the version live.)
             const failures = this.rebuild === null ? 1 : ++this.rebuild.failedSwitches;
             const retryInMs = Math.min(MAX_SWITCH_RETRY_DELAY_MS, 1_000 * 2 ** (failures - 1));
             this.logger.error({ msg: 'read-model switch failed', error: error.message, failures, retryInMs });
