@@ -84,9 +84,18 @@ const post = (headers: Record<string, string>) =>
 const progress = async (): Promise<{ liveSchema: string; rebuild: RebuildProgress | null }> =>
   (await stack.app.inject({ method: 'GET', url: '/admin/read-models/rebuild', headers: AUTH })).json();
 
-/** A one-line order placed on 2026-11-19 through `channel`, published by a test after the scenario. */
-const orderOn19th = (orderId: string, channel: string, sku: string): OrderStory =>
-  new OrderStory({
+/** How many orders `GET /kpis` says were placed on 2026-11-19 through `channel`. */
+async function ordersPlacedOn19th(channel: string): Promise<number> {
+  const url = `/kpis?from=2026-11-19T00:00:00.000Z&to=2026-11-20T00:00:00.000Z&channel=${channel}`;
+  return (withoutFreshness(await served(url)) as { totals: { ordersPlaced: number } }).totals.ordersPlaced;
+}
+
+/**
+ * Publishes a one-line order placed on 2026-11-19 and waits until `GET /kpis` counts it (the lag in
+ * freshness is cached for a second: this waits for the order itself).
+ */
+async function publishOrderAndSeeIt(orderId: string, channel: string, sku: string): Promise<OrderStory> {
+  const story = new OrderStory({
     orderId,
     channel,
     warehouseId: 'WH-1',
@@ -94,11 +103,14 @@ const orderOn19th = (orderId: string, channel: string, sku: string): OrderStory 
     promisedShipBy: '2026-11-20T10:00:00.000Z',
     lines: [{ sku, quantity: 3, unitPriceMinor: 700 }],
   });
-
-/** How many orders `GET /kpis` says were placed on 2026-11-19 through `channel`. */
-async function ordersPlacedOn19th(channel: string): Promise<number> {
-  const url = `/kpis?from=2026-11-19T00:00:00.000Z&to=2026-11-20T00:00:00.000Z&channel=${channel}`;
-  return (withoutFreshness(await served(url)) as { totals: { ordersPlaced: number } }).totals.ordersPlaced;
+  const placedBefore = await ordersPlacedOn19th(channel);
+  await stack.publish(story.events);
+  await waitFor(
+    `${orderId} in GET /kpis`,
+    async () => ((await ordersPlacedOn19th(channel)) === placedBefore + 1 ? true : undefined),
+    30_000,
+  );
+  return story;
 }
 
 beforeAll(async () => {
@@ -243,15 +255,7 @@ describe('POST /admin/read-models/rebuild', () => {
   });
 
   it('keeps the rebuilt version up to date as the live one, with freshness from its consumer group', async () => {
-    const story = orderOn19th('ORD-AFTER-SWITCH', 'webshop', 'SKU-A');
-    const placedBefore = await ordersPlacedOn19th('webshop');
-    await stack.publish(story.events);
-    // (the lag in freshness is cached for a second: wait for the order itself)
-    await waitFor(
-      'the order placed after the switch',
-      async () => ((await ordersPlacedOn19th('webshop')) === placedBefore + 1 ? true : undefined),
-      30_000,
-    );
+    await publishOrderAndSeeIt('ORD-AFTER-SWITCH', 'webshop', 'SKU-A');
     await stack.waitUntilApplied();
     const rows = (await sql(
       `SELECT (SELECT count(*) FROM kpi_v2.order_facts WHERE order_id = 'ORD-AFTER-SWITCH') AS rebuilt,
@@ -319,9 +323,7 @@ describe('POST /admin/read-models/rebuild', () => {
       return rows[0].is_called ? Number(rows[0].last_value) : 0;
     };
     try {
-      const story = orderOn19th('ORD-DURING-FAILED-SWITCH', 'marketplace', 'SKU-B');
-      const placed = (): Promise<number> => ordersPlacedOn19th('marketplace');
-      const placedBefore = await placed();
+      const placedBefore = await ordersPlacedOn19th('marketplace');
 
       expect((await post(AUTH)).json()).toMatchObject({ rebuildId: 'v4', targetSchema: 'kpi_v4' });
       await waitFor(
@@ -332,12 +334,7 @@ describe('POST /admin/read-models/rebuild', () => {
       expect(await progress()).toMatchObject({ liveSchema: 'kpi_v3', rebuild: { status: 'running' } });
 
       // The live version's consumer runs again between the retries: an order placed now shows.
-      await stack.publish(story.events);
-      await waitFor(
-        'the order placed while the switch fails, in the live version',
-        async () => ((await placed()) === placedBefore + 1 ? true : undefined),
-        30_000,
-      );
+      const story = await publishOrderAndSeeIt('ORD-DURING-FAILED-SWITCH', 'marketplace', 'SKU-B');
       expect((await progress()).liveSchema).toBe('kpi_v3');
 
       await sql(`DELETE FROM public.switch_refused`);
@@ -352,7 +349,7 @@ describe('POST /admin/read-models/rebuild', () => {
       expect(
         await sql(`SELECT count(*)::int AS n FROM kpi_v4.order_facts WHERE order_id = $1`, [story.orderId]),
       ).toEqual([{ n: 1 }]);
-      expect(await placed()).toBe(placedBefore + 1);
+      expect(await ordersPlacedOn19th('marketplace')).toBe(placedBefore + 1);
     } finally {
       await sql(`DROP TRIGGER refuse_switch ON kpi.read_model_versions`);
       await sql(`DROP FUNCTION public.refuse_switch()`);
@@ -395,14 +392,7 @@ describe('POST /admin/read-models/rebuild', () => {
       expect(markers.length).toBe(4);
       expect(markers[markers.length - 1].id).toBe(newest[0].id);
 
-      const story = orderOn19th('ORD-AFTER-RETRIED-SWITCH', 'webshop', 'SKU-C');
-      const placedBefore = await ordersPlacedOn19th('webshop');
-      await stack.publish(story.events);
-      await waitFor(
-        'the order placed after the retried switch',
-        async () => ((await ordersPlacedOn19th('webshop')) === placedBefore + 1 ? true : undefined),
-        30_000,
-      );
+      await publishOrderAndSeeIt('ORD-AFTER-RETRIED-SWITCH', 'webshop', 'SKU-C');
     } finally {
       spy.mockRestore();
     }
