@@ -1,4 +1,8 @@
+import { Kafka, KafkaMessage, logLevel, Producer } from 'kafkajs';
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { exampleEvent } from '@opsline/contracts/testing/example-events';
+import { createTestDatabase, MigratedTestDatabase } from '@opsline/persistence/testing';
+import { BrokerFixture, startTestBroker, waitFor } from '../../kafka-broker/test/broker-fixture';
 import { createMessagingTablesMigration } from '../src/messaging-tables';
 
 export const TEST_SCHEMA = 'msgtest';
@@ -22,3 +26,60 @@ export const TEST_MIGRATIONS = [
   createMessagingTablesMigration(TEST_SCHEMA),
   CreateAppliedEvents1764000000001,
 ];
+
+/** A broker and a migrated test database, with a client and a producer on the broker. */
+export interface MessagingStack {
+  readonly broker: BrokerFixture;
+  readonly db: MigratedTestDatabase;
+  readonly kafka: Kafka;
+  readonly producer: Producer;
+  stop(): Promise<void>;
+}
+
+export async function startMessagingStack(name: string): Promise<MessagingStack> {
+  const [broker, db] = await Promise.all([
+    startTestBroker(),
+    createTestDatabase({ name, migrate: { schema: TEST_SCHEMA, migrations: TEST_MIGRATIONS } }),
+  ]);
+  const kafka = new Kafka({
+    brokers: [broker.broker.address],
+    clientId: 'messaging-spec',
+    logLevel: logLevel.NOTHING,
+  });
+  const producer = kafka.producer({ maxInFlightRequests: 1 });
+  await producer.connect();
+  return {
+    broker,
+    db,
+    kafka,
+    producer,
+    async stop() {
+      await producer.disconnect();
+      await db.drop();
+      await broker.stop();
+    },
+  };
+}
+
+export function orderPlaced(orderId: string, suffix = orderId): Record<string, unknown> {
+  const event = exampleEvent('opsline.order.placed.v1');
+  return { ...event, id: `evt-${suffix}`, subject: orderId, data: { ...event.data, orderId } };
+}
+
+/** Reads every record of a topic from the beginning until `count` have arrived. */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+): Promise<{ partition: number; message: KafkaMessage }[]> {
+  const consumer = kafka.consumer({ groupId: `reader-${topic}-${Date.now()}`, maxWaitTimeInMs: 100 });
+  const seen: { partition: number; message: KafkaMessage }[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => void seen.push({ partition, message }),
+  });
+  await waitFor(`${count} records on ${topic}`, () => (seen.length >= count ? true : undefined));
+  await consumer.disconnect();
+  return seen;
+}
