@@ -5,25 +5,11 @@ import { eventHeaders } from '../src/event-headers';
 import { ConsumedEvent, EventHandlerFn, EventParser } from '../src/consumer/consumed-event';
 import { DeadLetterHeader, DeadLetterPublisher } from '../src/consumer/dead-letter-publisher';
 import { silentMessagingLogger } from '../src/messaging-logger';
-import {
-  MessagingStack,
-  orderPlaced,
-  readTopic,
-  startMessagingStack,
-  TEST_SCHEMA,
-} from './messaging-fixture';
+import { orderPlaced, readTopic, TEST_SCHEMA, useMessagingStack } from './messaging-fixture';
 
 jest.setTimeout(60_000);
 
-let stack: MessagingStack;
-
-beforeAll(async () => {
-  stack = await startMessagingStack(__filename);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useMessagingStack(__filename);
 
 const parse: EventParser = (value) => parseCloudEventBytes(value) as ReturnType<EventParser>;
 

@@ -83,3 +83,36 @@ export async function readTopic(
   await consumer.disconnect();
   return seen;
 }
+
+/**
+ * A messaging stack started before the calling file's tests and stopped after them. Its
+ * properties are read when a test runs (the stack does not exist yet when the file is loaded).
+ */
+export function useMessagingStack(name: string): MessagingStack {
+  let stack: MessagingStack | undefined;
+  beforeAll(async () => {
+    stack = await startMessagingStack(name);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  const started = (): MessagingStack => {
+    if (stack === undefined) throw new Error('the messaging stack starts in beforeAll');
+    return stack;
+  };
+  return {
+    get broker() {
+      return started().broker;
+    },
+    get db() {
+      return started().db;
+    },
+    get kafka() {
+      return started().kafka;
+    },
+    get producer() {
+      return started().producer;
+    },
+    stop: () => started().stop(),
+  };
+}

@@ -5,25 +5,11 @@ import { waitFor } from '../../kafka-broker/test/broker-fixture';
 import { silentMessagingLogger } from '../src/messaging-logger';
 import { Outbox } from '../src/outbox/outbox';
 import { OutboxRelay } from '../src/outbox/outbox-relay';
-import {
-  MessagingStack,
-  orderPlaced,
-  readTopic,
-  startMessagingStack,
-  TEST_SCHEMA,
-} from './messaging-fixture';
+import { orderPlaced, readTopic, TEST_SCHEMA, useMessagingStack } from './messaging-fixture';
 
 jest.setTimeout(60_000);
 
-let stack: MessagingStack;
-
-beforeAll(async () => {
-  stack = await startMessagingStack(__filename);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useMessagingStack(__filename);
 
 /** A relay of the test schema's outbox, publishing with the shared producer. */
 async function startRelay(idleCheckIntervalMs?: number): Promise<OutboxRelay> {
