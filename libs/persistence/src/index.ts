@@ -10,6 +10,8 @@ export type { EntityClass, MigrationClass, ServiceDataSourceConfig } from './dat
 export { startEmbeddedPostgres } from './embedded-postgres';
 export type { EmbeddedPostgresOptions, RunningEmbeddedPostgres } from './embedded-postgres';
 export { jsonLogger, silentLogger } from './logger';
+export { copyRowsInto, copyTextRow } from './copy';
+export type { CopyField } from './copy';
 export { arrayLiteral } from './sql';
 export type { ArrayElement } from './sql';
 export type { PersistenceLogger } from './logger';

@@ -1,9 +1,22 @@
 import type { ConsumedEvent, ConsumedRecordPosition } from '@opsline/messaging';
+import { copyRowsInto, copyTextRow } from '@opsline/persistence';
 import type { EntityManager } from 'typeorm';
 import type { JournalEntry } from '../../domain/as-of';
 
 /** How many journal rows one read brings back (the replay streams the slice in pages of this size). */
 export const JOURNAL_PAGE_SIZE = 5_000;
+
+const JOURNAL_COLUMNS = [
+  'event_id',
+  'type',
+  'subject',
+  'business_time',
+  'known_since',
+  'topic',
+  'partition',
+  '"offset"',
+  'data',
+];
 
 interface JournalRow {
   event_id: string;
@@ -21,10 +34,10 @@ export class EventJournalRepository {
   constructor(private readonly table: string) {}
 
   /**
-   * Appends a run of applied events in the consumer's transaction: one multi-row statement. Each
-   * event id comes once: the handlers only see events the inbox claimed in the same transaction.
-   * `records` (offset and Kafka timestamp per event) come from the batch consumer; without them (a
-   * direct call) the offset is unknown and known-since is now.
+   * Appends a run of applied events in the consumer's transaction, with one COPY. Each event id comes
+   * once: the handlers only see events the inbox claimed in the same transaction. `records` (offset
+   * and Kafka timestamp per event) come from the batch consumer; without them (a direct call) the
+   * offset is unknown and known-since is `now` (PostgreSQL reads it as the transaction's start).
    */
   async append(
     manager: EntityManager,
@@ -34,25 +47,23 @@ export class EventJournalRepository {
     records: readonly ConsumedRecordPosition[] | undefined,
   ): Promise<void> {
     if (events.length === 0) return;
-    // One JSON document for the run: a text[] of JSON payloads would have every quote escaped for the
-    // array literal (by pg, in JS) and unescaped again by PostgreSQL.
-    const rows = events.map((event, i) => ({
-      id: event.id,
-      type: event.type,
-      subject: event.subject,
-      time: event.time,
-      knownMs: records?.[i]?.timestampMs ?? null,
-      off: records?.[i]?.offset ?? null,
-      data: event.data,
-    }));
-    await manager.query(
-      `INSERT INTO ${this.table} (event_id, type, subject, business_time, known_since, topic, partition, "offset", data)
-       SELECT e.id, e.type, e.subject, e.time,
-         coalesce(timestamptz 'epoch' + e."knownMs" * interval '1 millisecond', now()), $2, $3, e.off, e.data
-       FROM json_to_recordset($1::json)
-         AS e(id text, type text, subject text, time timestamptz, "knownMs" bigint, off bigint, data json)`,
-      [JSON.stringify(rows), topic, partition],
-    );
+    let rows = '';
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i];
+      const record = records?.[i];
+      rows += copyTextRow([
+        event.id,
+        event.type,
+        event.subject,
+        event.time,
+        record === undefined ? 'now' : new Date(record.timestampMs).toISOString(),
+        topic,
+        partition,
+        record?.offset ?? null,
+        JSON.stringify(event.data),
+      ]);
+    }
+    await copyRowsInto(manager, this.table, JOURNAL_COLUMNS, rows);
   }
 
   /** How many events were known at `asOf` (checked against the replay limit before reading them). */
