@@ -262,4 +262,49 @@ describe('batch consumer with inbox and dead letters', () => {
     expect(calls).toEqual([['evt-batch-1', 'evt-batch-2', 'evt-batch-3']]);
     expect(await appliedCount('evt-batch-2')).toBe(1);
   });
+
+  it('with minBytes, waits for a fuller fetch: events sent one by one arrive together', async () => {
+    const topic = 'bulk-fetched';
+    await send(topic, [JSON.stringify(orderPlaced('ORD-BULK0', 'bulk-0'))]);
+    const calls: number[] = [];
+    const consumer = new BatchConsumer({
+      kafka: stack.kafka,
+      groupId: `group-${topic}`,
+      topics: [topic],
+      handlers: new Map(),
+      batchHandlers: new Map([
+        [
+          'opsline.order.placed.v1',
+          async (events, { manager }) => {
+            calls.push(events.length);
+            for (const event of events)
+              await recordApplied(event, { manager, topic, partition: 0, offset: '0', headers: {} });
+          },
+        ],
+      ]),
+      dataSource: stack.db.dataSource,
+      schema: TEST_SCHEMA,
+      parse,
+      deadLetters: new DeadLetterPublisher(stack.producer, silentMessagingLogger),
+      logger: silentMessagingLogger,
+      // far more than the test sends: each fetch waits the whole maxWaitTimeMs
+      minBytes: 1_000_000,
+      maxWaitTimeMs: 1_000,
+    });
+    await consumer.start();
+    await waitFor('the first event applied', async () =>
+      (await appliedCount('evt-bulk-0')) === 1 ? true : undefined,
+    );
+    for (let i = 1; i <= 10; i++) {
+      await send(topic, [JSON.stringify(orderPlaced(`ORD-BULK${i}`, `bulk-${i}`))]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await waitFor('every event applied', async () =>
+      (await appliedCount('evt-bulk-10')) === 1 ? true : undefined,
+    );
+    await consumer.stop();
+    // Sent over about 0.3 s, they fall into at most two 1-second fetch windows (one each without minBytes).
+    expect(calls.slice(1).length).toBeLessThanOrEqual(2);
+    expect(calls.slice(1).reduce((a, b) => a + b, 0)).toBe(10);
+  });
 });

@@ -30,6 +30,8 @@ export interface KpiConsumerOptions {
   /** The schema holding the group's inbox. */
   readonly schema: string;
   readonly batchHandlers: ReadonlyMap<string, EventBatchHandlerFn>;
+  /** For a consumer that can wait: fetches answer once this much is there, or after `maxWaitMs`. */
+  readonly fetchInBulk?: { readonly minBytes: number; readonly maxWaitMs: number };
 }
 
 /**
@@ -68,7 +70,8 @@ export function kpiBatchConsumer(options: KpiConsumerOptions): BatchConsumer {
     ),
     logger: log,
     fromBeginning: true,
-    maxWaitTimeMs: FETCH_WAIT_MS,
+    maxWaitTimeMs: options.fetchInBulk?.maxWaitMs ?? FETCH_WAIT_MS,
+    minBytes: options.fetchInBulk?.minBytes,
     onLag: (topic, partition, lag) =>
       metrics.consumerLag.set({ topic, partition: String(partition), group: groupId }, lag),
   });

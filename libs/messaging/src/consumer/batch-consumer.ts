@@ -40,6 +40,12 @@ export interface BatchConsumerOptions {
   readonly heartbeatIntervalMs?: number;
   /** Long-poll wait; kafkajs heartbeats between fetches, so keep it well under the session timeout. */
   readonly maxWaitTimeMs?: number;
+  /**
+   * How many bytes a fetch waits for (at most `maxWaitTimeMs`) before the broker answers; default 1,
+   * answer as soon as anything is there. More gives fewer, larger batches (one transaction each) to a
+   * consumer that can wait.
+   */
+  readonly minBytes?: number;
   readonly partitionsConsumedConcurrently?: number;
   readonly onLag?: (topic: string, partition: number, lag: number) => void;
 }
@@ -80,6 +86,7 @@ export class BatchConsumer {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
+      minBytes: options.minBytes ?? 1,
       retry: { retries: 10 },
     });
   }
