@@ -187,22 +187,16 @@ function build(
   plans: readonly PropertyPlan[],
   whitelist: boolean,
 ): CompiledClassCheck {
-  const itemChecks = new Map(
-    plans.flatMap((plan) => (plan.itemCheck ? [[plan.name, plan.itemCheck] as const] : [])),
-  );
+  const itemChecks = plans.flatMap((plan) => (plan.itemCheck ? [[plan.name, plan.itemCheck] as const] : []));
   const instantiate = (plain: JsonObject): object => {
-    const instance = new dataClass();
-    // Instances get the sender's keys, as plainToInstance does; the class has no index signature.
-    const target = instance as unknown as JsonObject;
-    for (const key of Object.keys(plain)) {
-      const itemCheck = itemChecks.get(key);
-      const value = plain[key];
-      target[key] =
-        itemCheck && Array.isArray(value)
-          ? value.map((item: JsonObject) => itemCheck.instantiate(item))
-          : value;
+    // The sender's keys in the sender's order, as plainToInstance gives them (the class has no index
+    // signature); one builtin copy, then the arrays of a class replaced by their items' instances.
+    const target = Object.assign(new dataClass(), plain) as unknown as JsonObject;
+    for (const [key, itemCheck] of itemChecks) {
+      const value = target[key];
+      if (Array.isArray(value)) target[key] = value.map((item: JsonObject) => itemCheck.instantiate(item));
     }
-    return instance;
+    return target;
   };
   return { accepts: compileAccepts(plans, whitelist), instantiate };
 }
