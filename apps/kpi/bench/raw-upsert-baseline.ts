@@ -20,7 +20,7 @@ import {
   ReturnEventData,
 } from '../src/domain/fact-projection';
 import type { TopicEvent } from '../src/domain/kpi.fixtures';
-import { kpiBatchHandlers } from '../src/infrastructure/kpi-fact.handlers';
+import { KPI_EVENT_TYPES } from '../src/infrastructure/kpi-fact.handlers';
 import { KpiFactRepository } from '../src/infrastructure/kpi-fact.repository';
 import { KpiTables } from '../src/infrastructure/kpi-tables';
 import {
@@ -79,7 +79,7 @@ export async function rawUpsertBaseline(
   events: readonly TopicEvent[],
   meter: CpuMeter,
 ): Promise<number> {
-  const handled = new Set(kpiBatchHandlers(new KpiTables(BASELINE_SCHEMA)).keys());
+  const handled = new Set<string>(KPI_EVENT_TYPES);
   const batches = projectedWrites(events, handled);
   const pg = new Client({ connectionString: databaseUrl, application_name: 'kpi-bench-raw-upsert' });
   await pg.connect();

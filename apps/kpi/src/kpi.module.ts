@@ -46,6 +46,7 @@ import { FreshnessPerPartition1764000000460 } from './infrastructure/migrations/
 import { FlagMisroutedShipments1764000000470 } from './infrastructure/migrations/1764000000470-flag-misrouted-shipments';
 import { ProjectorPriority } from './infrastructure/projector-priority';
 import { FactTablesFillfactor1764000000480 } from './infrastructure/migrations/1764000000480-fact-tables-fillfactor';
+import { AlertFeedsFromJournal1764000000490 } from './infrastructure/migrations/1764000000490-alert-feeds-from-journal';
 
 /**
  * The KPI aggregator: read models built from the event stream, and the KPI read API. Its consumers
@@ -74,6 +75,7 @@ export class KpiModule {
             FreshnessPerPartition1764000000460,
             FlagMisroutedShipments1764000000470,
             FactTablesFillfactor1764000000480,
+            AlertFeedsFromJournal1764000000490,
           ],
         }),
         DashboardModule,

@@ -16,6 +16,7 @@ import {
   RETURNS_RETURN_REJECTED_V1,
 } from '@opsline/contracts';
 import type { EventBatchHandlerFn } from '@opsline/messaging';
+import { RecordAlertFeedsUseCase } from '../application/record-alert-feeds.use-case';
 import { RecordKpiFactsUseCase } from '../application/record-kpi-facts.use-case';
 import { EventJournalRepository } from './journal/event-journal.repository';
 import { KpiFactRepository } from './kpi-fact.repository';
@@ -42,6 +43,14 @@ export const KPI_RETURN_EVENT_TYPES = [
   RETURNS_RETURN_CLOSED_V1,
 ] as const;
 
+/** Every type the read models' consumer applies. */
+export const KPI_EVENT_TYPES = [
+  ...KPI_ORDER_EVENT_TYPES,
+  ...KPI_RETURN_EVENT_TYPES,
+  INVENTORY_STOCK_COUNTED_V1,
+  INVENTORY_POSITION_CHANGED_V1,
+] as const;
+
 /**
  * The KPI read models' Kafka edge: the batch handlers, by event type, that write the facts of
  * `tables` through {@link RecordKpiFactsUseCase} inside the consumer's transaction. One function
@@ -49,9 +58,13 @@ export const KPI_RETURN_EVENT_TYPES = [
  * a run of consecutive events with the same handler to one call, so a partition's mix of
  * `order-placed`, `order-allocated`, `order-shipped`… is one multi-row statement per table, not one
  * per event. The kpi module runs its own consumers (the live one and a rebuild's), each with the
- * handlers of its schema.
+ * handlers of its schema. The orders handler also records the alert feeds' allocations and
+ * shipments (`alertFeeds`: unversioned sets, the same however often an event is recorded).
  */
-export function kpiBatchHandlers(tables: KpiTables): Map<string, EventBatchHandlerFn> {
+export function kpiBatchHandlers(
+  tables: KpiTables,
+  alertFeeds: RecordAlertFeedsUseCase,
+): Map<string, EventBatchHandlerFn> {
   const record = new RecordKpiFactsUseCase(new KpiFactRepository(tables));
   const journal = new EventJournalRepository(tables.journal);
   // Every run is also appended to the event journal (as-of answers, lineage), in the same transaction.
@@ -61,9 +74,10 @@ export function kpiBatchHandlers(tables: KpiTables): Map<string, EventBatchHandl
       await apply(events, context);
       await journal.append(context.manager, context.topic, context.partition, events, context.records);
     };
-  const orders: EventBatchHandlerFn = journaled((events, { manager, topic, partition }) =>
-    record.recordOrderEvents(manager, { topic, partition }, events),
-  );
+  const orders: EventBatchHandlerFn = journaled(async (events, { manager, topic, partition }) => {
+    await record.recordOrderEvents(manager, { topic, partition }, events);
+    await alertFeeds.orderEventsRecorded(manager, events);
+  });
   const returns: EventBatchHandlerFn = journaled((events, { manager, topic, partition }) =>
     record.recordReturnEvents(manager, { topic, partition }, events),
   );

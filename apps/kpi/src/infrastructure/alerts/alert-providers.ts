@@ -7,6 +7,7 @@ import {
   EvaluateAlertsUseCase,
 } from '../../application/evaluate-alerts.use-case';
 import { ListAlertsUseCase } from '../../application/list-alerts.use-case';
+import { RecordAlertFeedsUseCase } from '../../application/record-alert-feeds.use-case';
 import { AlertPolicy, Clock, SYSTEM_CLOCK } from '../../domain/alerts/alert';
 import type { KpiEnvironment } from '../../kpi.environment';
 import { AlertEvaluationSweep } from './alert-evaluation.sweep';
@@ -25,6 +26,11 @@ export function alertProviders(environment: KpiEnvironment, clock: Clock = SYSTE
     { provide: ALERT_POLICY, useValue: policy },
     { provide: ALERT_EVALUATION_INTERVAL, useValue: environment.ALERT_EVALUATION_INTERVAL_MS },
     { provide: AlertRepository, useValue: new AlertRepository() },
+    {
+      provide: RecordAlertFeedsUseCase,
+      useFactory: (alerts: AlertRepository) => new RecordAlertFeedsUseCase(alerts, clock),
+      inject: [AlertRepository],
+    },
     EvaluateAlertsUseCase,
     ListAlertsUseCase,
     AlertStreamUseCase,

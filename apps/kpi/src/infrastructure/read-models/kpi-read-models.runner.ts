@@ -18,6 +18,7 @@ import { ConflictError, PlatformMetrics } from '@opsline/platform';
 import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { REBUILT_FACT } from '../../application/kpi-change-stream.use-case';
+import { RecordAlertFeedsUseCase } from '../../application/record-alert-feeds.use-case';
 import { hasCaughtUp, remainingByTopic } from '../../domain/rebuild-progress';
 import { ConsumerLagReader, KPI_SOURCE_TOPICS } from '../consumer-lag.reader';
 import { kpiBatchConsumer } from '../kpi-batch-consumer';
@@ -106,6 +107,7 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
     private readonly live: LiveKpiTables,
     private readonly offsets: ConsumerLagReader,
     private readonly environment: KpiEnvironment,
+    private readonly alertFeeds: RecordAlertFeedsUseCase,
   ) {}
 
   /** `false` in an API-only process (`KPI_ROLE=api`): it reads the read models, the projector writes them. */
@@ -363,7 +365,7 @@ export class KpiReadModelsRunner implements OnModuleInit, OnApplicationBootstrap
       topics: KPI_SOURCE_TOPICS,
       // The inbox of a version's consumer group lives in the version's schema.
       schema: version.schema,
-      batchHandlers: kpiBatchHandlers(new KpiTables(version.schema)),
+      batchHandlers: kpiBatchHandlers(new KpiTables(version.schema), this.alertFeeds),
     });
   }
 }
