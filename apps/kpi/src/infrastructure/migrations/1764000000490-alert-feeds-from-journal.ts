@@ -16,8 +16,10 @@ export class AlertFeedsFromJournal1764000000490 implements MigrationInterface {
   name = 'AlertFeedsFromJournal1764000000490';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // a live version built before its journal existed has nothing to give
     const live = (await queryRunner.query(
-      `SELECT schema_name FROM "${KPI_SCHEMA}".read_model_versions WHERE status = 'live'`,
+      `SELECT schema_name FROM "${KPI_SCHEMA}".read_model_versions
+       WHERE status = 'live' AND to_regclass(quote_ident(schema_name) || '.event_journal') IS NOT NULL`,
     )) as { schema_name: string }[];
     if (live.length === 0) return;
     const journal = eventJournalTable(live[0].schema_name);
