@@ -53,6 +53,36 @@ describe('batch consumer with inbox and dead letters', () => {
     ]);
   };
 
+  /** A consumer of `topic` whose batch handler tells `onRun` each run it is handed, then applies it. */
+  function batchHandledConsumer(
+    topic: string,
+    onRun: (events: readonly ConsumedEvent[]) => void,
+    fetch: { maxWaitTimeMs: number; minBytes?: number },
+  ): BatchConsumer {
+    return new BatchConsumer({
+      kafka: stack.kafka,
+      groupId: `group-${topic}`,
+      topics: [topic],
+      handlers: new Map(),
+      batchHandlers: new Map([
+        [
+          'opsline.order.placed.v1',
+          async (events, { manager }) => {
+            onRun(events);
+            for (const event of events)
+              await recordApplied(event, { manager, topic, partition: 0, offset: '0', headers: {} });
+          },
+        ],
+      ]),
+      dataSource: stack.db.dataSource,
+      schema: TEST_SCHEMA,
+      parse,
+      deadLetters: new DeadLetterPublisher(stack.producer, silentMessagingLogger),
+      logger: silentMessagingLogger,
+      ...fetch,
+    });
+  }
+
   async function send(topic: string, values: (string | Buffer)[], key = 'ORD-K'): Promise<void> {
     await stack.producer.send({ topic, acks: -1, messages: values.map((value) => ({ key, value })) });
   }
@@ -232,26 +262,7 @@ describe('batch consumer with inbox and dead letters', () => {
       [1, 2, 3, 2].map((i) => JSON.stringify(orderPlaced(`ORD-B${i}`, `batch-${i}`))),
     );
     const calls: string[][] = [];
-    const consumer = new BatchConsumer({
-      kafka: stack.kafka,
-      groupId: `group-${topic}`,
-      topics: [topic],
-      handlers: new Map(),
-      batchHandlers: new Map([
-        [
-          'opsline.order.placed.v1',
-          async (events, { manager }) => {
-            calls.push(events.map((e) => e.id));
-            for (const event of events)
-              await recordApplied(event, { manager, topic, partition: 0, offset: '0', headers: {} });
-          },
-        ],
-      ]),
-      dataSource: stack.db.dataSource,
-      schema: TEST_SCHEMA,
-      parse,
-      deadLetters: new DeadLetterPublisher(stack.producer, silentMessagingLogger),
-      logger: silentMessagingLogger,
+    const consumer = batchHandledConsumer(topic, (events) => calls.push(events.map((e) => e.id)), {
       maxWaitTimeMs: 100,
     });
     await consumer.start();
@@ -267,26 +278,7 @@ describe('batch consumer with inbox and dead letters', () => {
     const topic = 'bulk-fetched';
     await send(topic, [JSON.stringify(orderPlaced('ORD-BULK0', 'bulk-0'))]);
     const calls: number[] = [];
-    const consumer = new BatchConsumer({
-      kafka: stack.kafka,
-      groupId: `group-${topic}`,
-      topics: [topic],
-      handlers: new Map(),
-      batchHandlers: new Map([
-        [
-          'opsline.order.placed.v1',
-          async (events, { manager }) => {
-            calls.push(events.length);
-            for (const event of events)
-              await recordApplied(event, { manager, topic, partition: 0, offset: '0', headers: {} });
-          },
-        ],
-      ]),
-      dataSource: stack.db.dataSource,
-      schema: TEST_SCHEMA,
-      parse,
-      deadLetters: new DeadLetterPublisher(stack.producer, silentMessagingLogger),
-      logger: silentMessagingLogger,
+    const consumer = batchHandledConsumer(topic, (events) => calls.push(events.length), {
       // far more than the test sends: each fetch waits the whole maxWaitTimeMs
       minBytes: 1_000_000,
       maxWaitTimeMs: 1_000,
