@@ -48,7 +48,8 @@ export async function copyRowsInto(
   columns: readonly string[],
   rows: string,
 ): Promise<void> {
-  if (manager.queryRunner === undefined) throw new Error(`COPY into ${table} needs a transaction's manager`);
+  if (manager.queryRunner?.isTransactionActive !== true)
+    throw new Error(`COPY into ${table} needs a transaction's manager`);
   // TypeORM types the driver connection as any; for PostgreSQL it is the pool client of the transaction.
   const client = (await manager.queryRunner.connect()) as PoolClient;
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));

@@ -81,5 +81,14 @@ describe('copyRowsInto', () => {
     await expect(
       copyRowsInto(dataSource.manager, 'copied', columns, copyTextRow(['x', 1, null, null])),
     ).rejects.toThrow('COPY into copied needs a transaction');
+    const runner = dataSource.createQueryRunner(); // a connection of its own, but no transaction
+    try {
+      await expect(
+        copyRowsInto(runner.manager, 'copied', columns, copyTextRow(['x', 1, null, null])),
+      ).rejects.toThrow('COPY into copied needs a transaction');
+    } finally {
+      await runner.release();
+    }
+    expect(await readBack()).toEqual([]);
   });
 });
