@@ -22,21 +22,28 @@ async function appliedCount(eventId?: string): Promise<number> {
 }
 
 describe('batch consumer with inbox and dead letters', () => {
+  /** The options every consumer here shares: the stack, the test schema's inbox, the contract's parser. */
+  function optionsFor(topic: string, groupId = `group-${topic}`) {
+    return {
+      kafka: stack.kafka,
+      groupId,
+      topics: [topic],
+      dataSource: stack.db.dataSource,
+      schema: TEST_SCHEMA,
+      parse,
+      deadLetters: new DeadLetterPublisher(stack.producer, silentMessagingLogger),
+      logger: silentMessagingLogger,
+    };
+  }
+
   async function runConsumer(
     topic: string,
     handler: EventHandlerFn,
     groupId = `group-${topic}`,
   ): Promise<BatchConsumer> {
     const consumer = new BatchConsumer({
-      kafka: stack.kafka,
-      groupId,
-      topics: [topic],
+      ...optionsFor(topic, groupId),
       handlers: new Map([['opsline.order.placed.v1', handler]]),
-      dataSource: stack.db.dataSource,
-      schema: TEST_SCHEMA,
-      parse,
-      deadLetters: new DeadLetterPublisher(stack.producer, silentMessagingLogger),
-      logger: silentMessagingLogger,
       retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 50 },
       maxWaitTimeMs: 100,
       sessionTimeoutMs: 6000,
@@ -60,9 +67,7 @@ describe('batch consumer with inbox and dead letters', () => {
     fetch: { maxWaitTimeMs: number; minBytes?: number },
   ): BatchConsumer {
     return new BatchConsumer({
-      kafka: stack.kafka,
-      groupId: `group-${topic}`,
-      topics: [topic],
+      ...optionsFor(topic),
       handlers: new Map(),
       batchHandlers: new Map([
         [
@@ -74,11 +79,6 @@ describe('batch consumer with inbox and dead letters', () => {
           },
         ],
       ]),
-      dataSource: stack.db.dataSource,
-      schema: TEST_SCHEMA,
-      parse,
-      deadLetters: new DeadLetterPublisher(stack.producer, silentMessagingLogger),
-      logger: silentMessagingLogger,
       ...fetch,
     });
   }
@@ -205,9 +205,7 @@ describe('batch consumer with inbox and dead letters', () => {
     const topic = 'before-run';
     const seen: string[] = [];
     const consumer = new BatchConsumer({
-      kafka: stack.kafka,
-      groupId: `group-${topic}`,
-      topics: [topic],
+      ...optionsFor(topic),
       handlers: new Map([
         [
           'opsline.order.placed.v1',
@@ -225,11 +223,6 @@ describe('batch consumer with inbox and dead letters', () => {
         )) as { claimed: number }[];
         seen.push(`prepare ${from} ${events.map((e) => e.id).join(',')} claimed ${claimed}`);
       },
-      dataSource: stack.db.dataSource,
-      schema: TEST_SCHEMA,
-      parse,
-      deadLetters: new DeadLetterPublisher(stack.producer, silentMessagingLogger),
-      logger: silentMessagingLogger,
       maxWaitTimeMs: 100,
     });
     await send(topic, [JSON.stringify(orderPlaced('ORD-P1', 'prepared-1'))]);
