@@ -1,6 +1,7 @@
 import { parseCloudEventBytes } from '@opsline/contracts';
 import {
   BatchConsumer,
+  BatchConsumerOptions,
   DeadLetterPublisher,
   EventBatchHandlerFn,
   EventParser,
@@ -30,8 +31,8 @@ export interface KpiConsumerOptions {
   /** The schema holding the group's inbox. */
   readonly schema: string;
   readonly batchHandlers: ReadonlyMap<string, EventBatchHandlerFn>;
-  /** For a consumer that can wait: fetches answer once this much is there, or after `maxWaitMs`. */
-  readonly fetchInBulk?: { readonly minBytes: number; readonly maxWaitMs: number };
+  /** For a consumer that can wait: fetches answer once `minBytes` are there, or after `maxWaitTimeMs`. */
+  readonly fetchInBulk?: Required<Pick<BatchConsumerOptions, 'minBytes' | 'maxWaitTimeMs'>>;
 }
 
 /**
@@ -70,8 +71,8 @@ export function kpiBatchConsumer(options: KpiConsumerOptions): BatchConsumer {
     ),
     logger: log,
     fromBeginning: true,
-    maxWaitTimeMs: options.fetchInBulk?.maxWaitMs ?? FETCH_WAIT_MS,
-    minBytes: options.fetchInBulk?.minBytes,
+    maxWaitTimeMs: FETCH_WAIT_MS,
+    ...options.fetchInBulk,
     onLag: (topic, partition, lag) =>
       metrics.consumerLag.set({ topic, partition: String(partition), group: groupId }, lag),
   });

@@ -21,7 +21,7 @@ import { ALERTS_CONSUMER_GROUP } from './alert-tables';
  * waits for half a megabyte or half a second, and a busy feed is applied in a few large
  * transactions rather than one per handful of events.
  */
-const ALERT_FEEDS_FETCH = { minBytes: 512 * 1024, maxWaitMs: 500 };
+const ALERT_FEEDS_FETCH = { minBytes: 512 * 1024, maxWaitTimeMs: 500 };
 
 /**
  * The warehouse-feed monitor's Kafka edge: its own consumer group (not a read-model version's, so a
